@@ -1,0 +1,26 @@
+# WeChat Relay: the two commands are `make run` and `make test`.
+.PHONY: run test build deps bench bench-redis fuzz clean
+
+run: deps
+	swift build -c release
+	bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+build: deps
+	swift build
+
+deps:
+	bash scripts/deps.sh
+
+bench: bench-redis
+
+bench-redis: deps
+	bash scripts/bench-redis.sh
+
+fuzz:
+	bash Fuzz/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf .build .run

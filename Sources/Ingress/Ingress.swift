@@ -1,0 +1,50 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import Shared
+import UnixSignals
+
+/// The `ingress` executable: reads the configuration, then serves WeChat's callbacks until SIGTERM/SIGINT.
+@main
+struct Ingress: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingress",
+        abstract: "Receives WeChat's pushes, queues them in Redis and answers within milliseconds.",
+        discussion: "Every option mirrors an environment variable; the flag wins when both are set."
+    )
+
+    @Option(name: .customLong("redis-url"), help: "Redis to queue into (REDIS_URL).")
+    var redisURL: String?
+
+    @Option(help: "Address to listen on (INGRESS_HOST).")
+    var host: String?
+
+    @Option(help: "Port to listen on (INGRESS_PORT).")
+    var port: Int?
+
+    func run() async throws {
+        ProcessEnvironment.bootstrapLogging()
+        let logger = Logger(label: "ingress")
+        let configuration: RelayConfiguration
+        do {
+            let environment = ProcessEnvironment.variables(overriding: [
+                "REDIS_URL": redisURL, "INGRESS_HOST": host, "INGRESS_PORT": port.map(String.init),
+            ])
+            configuration = try RelayConfiguration(role: .ingress, environment: environment)
+        } catch {
+            ProcessEnvironment.printError("ingress: \(error)")
+            throw ExitCode(2)
+        }
+
+        let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "ingress.redis"))
+        await redis.checkReachable(logger: logger)
+        let application = buildApplication(configuration: configuration, redis: redis, logger: logger)
+        let group = ServiceGroup(
+            services: [redis, application],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        try await group.run()
+        logger.info("ingress stopped")
+    }
+}

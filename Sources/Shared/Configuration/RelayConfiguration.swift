@@ -1,0 +1,97 @@
+/// The settings both services read from the environment, validated once at start-up.
+///
+/// | variable | default | used by |
+/// | --- | --- | --- |
+/// | `REDIS_URL` | `redis://127.0.0.1:6379/0` | both |
+/// | `WECHAT_TOKEN` | required | ingress |
+/// | `WECHAT_APPID` | required | both |
+/// | `WECHAT_APPSECRET` | required | worker |
+/// | `WECHAT_AES_KEY` | none (plaintext mode) | both |
+/// | `WECHAT_AES_KEY_PREVIOUS` | none | ingress (key rotation) |
+/// | `WECHAT_API_BASE` | `https://api.weixin.qq.com` | worker |
+/// | `INGRESS_HOST` / `INGRESS_PORT` | `0.0.0.0` / `8080` | ingress |
+/// | `WORKER_CONCURRENCY` | `16` | worker |
+/// | `WORKER_RULES` | none (built-in replies) | worker |
+/// | `REDIS_POOL_SIZE` | `4` | both |
+public struct RelayConfiguration: Sendable {
+    /// Which service is reading: each requires its own variables.
+    public enum Role: String, Sendable {
+        case ingress, worker
+    }
+
+    public var redisURL: RedisURL
+    public var redisPoolSize: Int
+    public var wechatToken: String?
+    public var appID: String
+    public var appSecret: String?
+    public var aesKey: String?
+    public var previousAESKey: String?
+    public var apiBase: String
+    public var ingressHost: String
+    public var ingressPort: Int
+    public var workerConcurrency: Int
+    public var workerRules: String?
+
+    /// Reads and validates the variables `role` needs; the first problem found is thrown.
+    public init(role: Role, environment: [String: String]) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingSpaces, !raw.isEmpty else { return nil }
+            return raw
+        }
+        func required(_ name: String) throws(ConfigurationError) -> String {
+            guard let found = value(name) else { throw .missing(name) }
+            return found
+        }
+        func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigurationError(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            }
+            return number
+        }
+
+        do {
+            redisURL = try RedisURL(parsing: value("REDIS_URL") ?? "redis://127.0.0.1:6379/0")
+        } catch {
+            throw ConfigurationError(variable: "REDIS_URL", problem: "is invalid: \(error)")
+        }
+        redisPoolSize = try integer("REDIS_POOL_SIZE", default: 4, in: 1...256)
+        appID = try required("WECHAT_APPID")
+        wechatToken = role == .ingress ? try required("WECHAT_TOKEN") : value("WECHAT_TOKEN")
+        appSecret = role == .worker ? try required("WECHAT_APPSECRET") : value("WECHAT_APPSECRET")
+        aesKey = try Self.aesKey(value("WECHAT_AES_KEY"), variable: "WECHAT_AES_KEY")
+        previousAESKey = try Self.aesKey(value("WECHAT_AES_KEY_PREVIOUS"), variable: "WECHAT_AES_KEY_PREVIOUS")
+        apiBase = value("WECHAT_API_BASE") ?? "https://api.weixin.qq.com"
+        guard apiBase.hasPrefix("http://") || apiBase.hasPrefix("https://") else {
+            throw ConfigurationError(variable: "WECHAT_API_BASE", problem: "must start with http:// or https://")
+        }
+        ingressHost = value("INGRESS_HOST") ?? "0.0.0.0"
+        ingressPort = try integer("INGRESS_PORT", default: 8080, in: 0...65_535)
+        workerConcurrency = try integer("WORKER_CONCURRENCY", default: 16, in: 1...10_000)
+        workerRules = value("WORKER_RULES")
+    }
+
+    /// Options for the service's ``RedisClient``.
+    public var redisClientConfiguration: RedisClientConfiguration {
+        RedisClientConfiguration(url: redisURL, poolSize: redisPoolSize)
+    }
+
+    /// An EncodingAESKey is 43 characters of the base64 alphabet (WeChat's console generates it).
+    private static func aesKey(_ key: String?, variable: String) throws(ConfigurationError) -> String? {
+        guard let key else { return nil }
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        guard key.count == 43, key.allSatisfy(alphabet.contains) else {
+            throw ConfigurationError(variable: variable, problem: "must be the 43-character EncodingAESKey from the WeChat console")
+        }
+        return key
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return String(text)
+    }
+}

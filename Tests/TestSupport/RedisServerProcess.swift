@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import Shared
+import Synchronization
+
+/// A private `redis-server` child process on a free loopback port, for tests that must break the server
+/// (kill it, restart it, require a password, make it sleep) without disturbing the shared one.
+public final class RedisServerProcess: Sendable {
+    public let port: Int
+    public let directory: URL
+    private let extraArguments: [String]
+    private let process = Mutex<Process?>(nil)
+
+    /// Starts a server; `extraArguments` are redis-server options such as `["--requirepass", "s3cret"]`.
+    public init(extraArguments: [String] = []) async throws {
+        self.port = try Self.freePort()
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-redis-\(UInt32.random(in: 0...UInt32.max))")
+        self.extraArguments = extraArguments
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try await start()
+    }
+
+    deinit {
+        process.withLock { $0?.terminate() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The URL of this server, with credentials if given.
+    public func url(user: String? = nil, password: String? = nil, database: Int = 0) -> RedisURL {
+        RedisURL(host: "127.0.0.1", port: port, user: user, password: password, database: database)
+    }
+
+    /// Starts (or restarts) the server on the same port and data directory and waits until it answers.
+    public func start() async throws {
+        let child = Process()
+        child.executableURL = try Self.redisServerExecutable()
+        child.arguments = [
+            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path,
+        ] + extraArguments
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        process.withLock { $0 = child }
+        try await waitUntilListening()
+    }
+
+    /// Stops the server: SIGKILL models a crash, SIGTERM a clean shutdown. Waits until it has exited.
+    public func stop(signal: Int32 = SIGKILL) {
+        guard let child = process.withLock({ current -> Process? in defer { current = nil }; return current }) else { return }
+        kill(child.processIdentifier, signal)
+        child.waitUntilExit()
+    }
+
+    private func waitUntilListening() async throws {
+        for _ in 0..<100 {
+            if Self.canConnect(port: port) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestRedis.Unavailable(description: "redis-server on port \(port) did not start; see \(directory.path)/redis.log")
+    }
+
+    private static func redisServerExecutable() throws -> URL {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
+            let candidate = URL(fileURLWithPath: folder).appendingPathComponent("redis-server")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw TestRedis.Unavailable(description: "redis-server is not installed: run `make test`, which installs it")
+    }
+
+    /// Asks the kernel for a free port by binding to port 0.
+    private static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestRedis.Unavailable(description: "socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else { throw TestRedis.Unavailable(description: "could not find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func canConnect(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# make test: a private redis-server on a free loopback port, the debug build with tests, the test run.
+# The server is stopped whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+source scripts/redis.sh
+
+data_dir="$(mktemp -d /tmp/relay-test-redis.XXXXXX)"
+cleanup() { stop_private_redis; rm -rf "$data_dir"; }
+trap cleanup EXIT INT TERM
+
+start_private_redis "$data_dir" "" --save "" --appendonly no
+export REDIS_TEST_URL="redis://127.0.0.1:${REDIS_PORT}/0"
+echo "test: redis-server $(redis-server --version | awk '{print $3}') on $REDIS_TEST_URL"
+
+swift build --build-tests
+swift test --skip-build --parallel "$@"
