@@ -2,7 +2,7 @@
 .PHONY: run test build deps bench bench-redis fuzz clean
 
 run: deps
-	swift build -c release
+	swift build -c release $(SWIFT_BUILD_FLAGS)
 	bash scripts/run.sh
 
 test:

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/redis.sh
 
-bin="$(swift build -c release --show-bin-path)"
+bin="$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)"
 mkdir -p .run
 pids=()
 stop_all() {

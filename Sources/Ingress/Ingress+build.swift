@@ -9,9 +9,6 @@ func buildApplication(configuration: RelayConfiguration, redis: RedisClient, log
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.ingressHost, port: configuration.ingressPort), serverName: "wechat-relay-ingress"),
-        onServerRunning: { channel in
-            logger.info("ingress listening on \(channel.localAddress?.description ?? "unknown address")")
-        },
         logger: logger
     )
 }

@@ -47,6 +47,8 @@ public final class RedisClient: Service, Sendable {
         self.blocking = Mutex(BlockingConnections())
     }
 
+    deinit { close() }
+
     /// Runs one command; error replies throw ``RedisError/server(_:)`` with the server's message.
     @discardableResult
     public func send(_ arguments: RedisArgument...) async throws(RedisError) -> RESPValue {
