@@ -1,7 +1,3 @@
-import Dispatch
-import Foundation
-import Synchronization
-
 /// One Redis connection with a thread of its own, where hiredis may block without harming anyone.
 ///
 /// Callers on any task submit a batch (one command, or an explicit pipeline) and suspend; the thread takes
@@ -15,87 +11,27 @@ import Synchronization
 final class RedisConnection: Sendable {
     typealias Replies = Result<[Result<RESPValue, RedisError>], RedisError>
 
-    private struct Batch: Sendable {
-        var commands: [RedisCommand]
-        var continuation: CheckedContinuation<Replies, Never>
-
-        /// The longest block window among the commands: nil for none, `.some(nil)` for "forever".
-        var blockingWindow: Duration?? {
-            var longest: Duration?? = nil
-            for command in commands {
-                guard let window = command.blockingWindow else { continue }
-                guard let finite = window else { return .some(nil) }
-                if case .some(.some(let current)) = longest, current >= finite { continue }
-                longest = .some(finite)
-            }
-            return longest
-        }
-    }
-
-    private struct State {
-        var queue: [Batch] = []
-        var isClosed = false
-    }
-
-    private let state = Mutex(State())
-    // DispatchSemaphore is thread-safe by design; it only wakes the connection thread.
-    private let wakeup = DispatchSemaphore(value: 0)
-    private let configuration: RedisClientConfiguration
+    private let thread: BatchingThread<Link>
 
     init(name: String, configuration: RedisClientConfiguration) {
-        self.configuration = configuration
-        let thread = Thread { [self] in self.serve() }
-        thread.name = name
-        thread.start()
+        thread = BatchingThread(name: name, batching: configuration.autoPipelining) { Link(configuration: configuration) }
     }
 
     /// Sends the commands in one write and returns their replies in order, or the error that stopped the
     /// round trip.
     func submit(_ commands: [RedisCommand]) async -> Replies {
-        await withCheckedContinuation { continuation in
-            let accepted = state.withLock { state -> Bool in
-                guard !state.isClosed else { return false }
-                state.queue.append(Batch(commands: commands, continuation: continuation))
-                return true
-            }
-            if accepted { wakeup.signal() } else { continuation.resume(returning: .failure(.closed)) }
-        }
+        await thread.submit(commands)
     }
 
     /// Stops the thread once the batches already queued are answered with ``RedisError/closed``.
     func close() {
-        state.withLock { $0.isClosed = true }
-        wakeup.signal()
-    }
-
-    // MARK: - The connection thread
-
-    private func serve() {
-        var link = Link(configuration: configuration)
-        while true {
-            wakeup.wait()
-            let (batches, isClosed) = state.withLock { state -> ([Batch], Bool) in
-                if state.isClosed {
-                    defer { state.queue.removeAll() }
-                    return (state.queue, true)
-                }
-                guard !state.queue.isEmpty else { return ([], false) }
-                if configuration.autoPipelining {
-                    defer { state.queue.removeAll(keepingCapacity: true) }
-                    return (state.queue, false)
-                }
-                return ([state.queue.removeFirst()], false)
-            }
-            if isClosed {
-                for batch in batches { batch.continuation.resume(returning: .failure(.closed)) }
-                return
-            }
-            if !batches.isEmpty { link.roundTrip(batches) }
-        }
+        thread.close()
     }
 
     /// The thread-confined part: the hiredis context and the reconnect bookkeeping.
-    private struct Link {
+    private struct Link: BatchProcessor {
+        static var closedReply: Replies { .failure(.closed) }
+
         let configuration: RedisClientConfiguration
         var context: HiredisContext?
         var appliedTimeout: Duration?? = nil
@@ -108,33 +44,33 @@ final class RedisConnection: Sendable {
             self.backoff = configuration.minimumBackoff
         }
 
-        mutating func roundTrip(_ batches: [Batch]) {
+        /// One round trip for every batch: all commands written, then all replies read in order.
+        mutating func process(_ batches: [[RedisCommand]]) -> [Replies] {
             let context: HiredisContext
             switch connected() {
             case .success(let ready): context = ready
-            case .failure(let error):
-                for batch in batches { batch.continuation.resume(returning: .failure(error)) }
-                return
+            case .failure(let error): return batches.map { _ in .failure(error) }
             }
             applyTimeout(for: batches, on: context)
-            var answered = 0
+            var answers: [Replies] = []
+            answers.reserveCapacity(batches.count)
             do throws(RedisError) {
                 for batch in batches {
-                    for command in batch.commands { try context.append(command.arguments.map(\.bytes)) }
+                    for command in batch { try context.append(command.arguments.map(\.bytes)) }
                 }
                 for batch in batches {
                     var replies: [Result<RESPValue, RedisError>] = []
-                    replies.reserveCapacity(batch.commands.count)
-                    for _ in batch.commands { replies.append(try context.readReply()) }
-                    batch.continuation.resume(returning: .success(replies))
-                    answered += 1
+                    replies.reserveCapacity(batch.count)
+                    for _ in batch { replies.append(try context.readReply()) }
+                    answers.append(.success(replies))
                 }
             } catch {
                 // The replies still owed can no longer be matched to their commands: drop the connection.
-                for batch in batches[answered...] { batch.continuation.resume(returning: .failure(error)) }
+                while answers.count < batches.count { answers.append(.failure(error)) }
                 self.context = nil
                 lastFailure = error
             }
+            return answers
         }
 
         /// The live context, connecting when there is none and the backoff allows it.
@@ -163,10 +99,10 @@ final class RedisConnection: Sendable {
             }
         }
 
-        private mutating func applyTimeout(for batches: [Batch], on context: HiredisContext) {
+        private mutating func applyTimeout(for batches: [[RedisCommand]], on context: HiredisContext) {
             var timeout: Duration? = configuration.commandTimeout
-            for batch in batches {
-                guard let window = batch.blockingWindow else { continue }
+            for command in batches.joined() {
+                guard let window = command.blockingWindow else { continue }
                 guard let finite = window else {
                     timeout = nil
                     break
