@@ -5,7 +5,7 @@ import Synchronization
 /// Work done on a ``BatchingThread``: takes every request queued since the last call and answers each,
 /// in order. It lives on the thread alone, so it may hold non-Sendable state (a hiredis context, a file)
 /// and may block.
-protocol BatchProcessor {
+public protocol BatchProcessor {
     associatedtype Request: Sendable
     associatedtype Reply: Sendable
 
@@ -22,9 +22,9 @@ protocol BatchProcessor {
 /// in one call, and resumes each caller with its reply. While one batch is being processed the next one
 /// gathers, so the number of round trips (or fsyncs) follows the load, not the number of callers. Blocking
 /// calls happen only here, never on the Swift cooperative pool or an event loop.
-final class BatchingThread<Processor: BatchProcessor>: Sendable {
-    typealias Request = Processor.Request
-    typealias Reply = Processor.Reply
+public final class BatchingThread<Processor: BatchProcessor>: Sendable {
+    public typealias Request = Processor.Request
+    public typealias Reply = Processor.Reply
 
     private struct Pending: Sendable {
         var request: Request
@@ -42,7 +42,7 @@ final class BatchingThread<Processor: BatchProcessor>: Sendable {
     private let batching: Bool
 
     /// Starts the thread. `makeProcessor` runs on the new thread, so the processor never crosses threads.
-    init(name: String, batching: Bool = true, makeProcessor: @escaping @Sendable () -> Processor) {
+    public init(name: String, batching: Bool = true, makeProcessor: @escaping @Sendable () -> Processor) {
         self.batching = batching
         let thread = Thread { [self] in
             var processor = makeProcessor()
@@ -53,7 +53,7 @@ final class BatchingThread<Processor: BatchProcessor>: Sendable {
     }
 
     /// Queues the request and waits for its reply.
-    func submit(_ request: Request) async -> Reply {
+    public func submit(_ request: Request) async -> Reply {
         await withCheckedContinuation { continuation in
             let accepted = state.withLock { state -> Bool in
                 guard !state.isClosed else { return false }
@@ -65,7 +65,7 @@ final class BatchingThread<Processor: BatchProcessor>: Sendable {
     }
 
     /// Ends the thread: the batch in progress completes, queued requests get the processor's closed reply.
-    func close() {
+    public func close() {
         state.withLock { $0.isClosed = true }
         wakeup.signal()
     }

@@ -1,0 +1,74 @@
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Replays the spool into Redis, oldest first, through the same dedup-and-enqueue script as live traffic,
+/// whenever the spool holds anything and Redis answers; each file is deleted once replayed.
+///
+/// Progress is saved after every chunk, so a crash mid-replay resumes after the last chunk Redis took;
+/// the chunk in flight at the crash is sent again, and the dedup keys turn that into no duplicate.
+struct SpoolDrainer: Service {
+    let spool: Spool
+    let queue: InboundQueue
+    let logger: Logger
+    var interval: Duration = .milliseconds(500)
+    var chunkSize = 256
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if spool.gauge.records > 0 { await drain() }
+            try? await Task.sleep(for: interval)
+        }
+        // Graceful shutdown: one last attempt, so a clean stop leaves nothing behind when Redis is up.
+        if spool.gauge.records > 0 { await drain() }
+    }
+
+    /// Replays every spooled message it can; returns true when the spool is empty afterwards.
+    @discardableResult
+    func drain() async -> Bool {
+        guard (try? await queue.redis.send("PING")) != nil else { return false }
+        for file in await spool.takeForReplay() {
+            guard await replay(file) else { return false }
+        }
+        return spool.gauge.records == 0
+    }
+
+    private func replay(_ file: String) async -> Bool {
+        var offset = 0
+        var replayed = 0
+        var duplicates = 0
+        while true {
+            let chunk = await spool.read(file, from: offset, limit: chunkSize)
+            if !chunk.payloads.isEmpty {
+                let messages = chunk.payloads.compactMap(QueuedMessage.init(spoolRecord:))
+                if messages.count < chunk.payloads.count {
+                    logger.error("spool: \(chunk.payloads.count - messages.count) records in \(file) are not messages; skipped")
+                }
+                do {
+                    for result in try await queue.enqueue(messages) {
+                        if case .duplicate = try result.get() { duplicates += 1 }
+                    }
+                } catch {
+                    logger.warning("spool: replay of \(file) paused, Redis refused it: \(error)")
+                    return false
+                }
+                offset = chunk.nextOffset
+                replayed += chunk.payloads.count
+                await spool.saveProgress(file, offset: offset)
+            }
+            guard let ending = chunk.ending else { continue }
+            switch ending {
+            case .clean:
+                await spool.finish(file, records: replayed)
+            case .tornTail(let bytes):
+                logger.warning("spool: skipped a torn last record (\(bytes) bytes) in \(file)")
+                await spool.finish(file, records: replayed)
+            case .corrupt(let at):
+                logger.error("spool: \(file) is corrupt at byte \(at); replayed what came before, kept the file as \(file).corrupt")
+                await spool.quarantine(file)
+            }
+            logger.info("spool: replayed \(replayed) messages from \(file) into Redis (\(duplicates) were already queued)")
+            return true
+        }
+    }
+}

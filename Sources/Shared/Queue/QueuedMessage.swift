@@ -1,0 +1,46 @@
+/// What the ingress hands to the queue: an inbound message's dedup key, when it arrived, and its encoded
+/// envelope. The same value is what the spool keeps while Redis is down.
+public struct QueuedMessage: Sendable, Hashable {
+    /// `MsgId`, or FromUserName + CreateTime + Event (+ EventKey): the same for WeChat's retries.
+    public var dedupKey: String
+    /// When the ingress received it, in milliseconds since 1970.
+    public var receivedAtMillis: Int64
+    /// The envelope's version, also written as the stream field `v` so a worker can refuse one it does not know.
+    public var envelopeVersion: Int
+    /// The encoded envelope.
+    public var body: [UInt8]
+
+    public init(dedupKey: String, receivedAtMillis: Int64, envelopeVersion: Int, body: [UInt8]) {
+        self.dedupKey = dedupKey
+        self.receivedAtMillis = receivedAtMillis
+        self.envelopeVersion = envelopeVersion
+        self.body = body
+    }
+}
+
+extension QueuedMessage {
+    /// A compact binary form for the spool: key length (UInt16 BE), key, received-at (Int64 BE),
+    /// version (UInt16 BE), body (the rest).
+    public var spoolRecord: [UInt8] {
+        let key = Array(dedupKey.utf8.prefix(Int(UInt16.max)))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(12 + key.count + body.count)
+        bytes.append(contentsOf: UInt16(key.count).bigEndianBytes)
+        bytes.append(contentsOf: key)
+        bytes.append(contentsOf: UInt64(bitPattern: receivedAtMillis).bigEndianBytes)
+        bytes.append(contentsOf: UInt16(clamping: envelopeVersion).bigEndianBytes)
+        bytes.append(contentsOf: body)
+        return bytes
+    }
+
+    /// Reads ``spoolRecord``; nil when the bytes are not one.
+    public init?(spoolRecord bytes: [UInt8]) {
+        guard bytes.count >= 2 else { return nil }
+        let keyLength = Int(UInt16(bigEndianBytes: bytes[0..<2]))
+        guard bytes.count >= 2 + keyLength + 10 else { return nil }
+        guard let key = String(validating: bytes[2..<(2 + keyLength)], as: UTF8.self) else { return nil }
+        let at = Int64(bitPattern: UInt64(bigEndianBytes: bytes[(2 + keyLength)..<(10 + keyLength)]))
+        let version = Int(UInt16(bigEndianBytes: bytes[(10 + keyLength)..<(12 + keyLength)]))
+        self.init(dedupKey: key, receivedAtMillis: at, envelopeVersion: version, body: Array(bytes[(12 + keyLength)...]))
+    }
+}
