@@ -2,13 +2,49 @@ import Hummingbird
 import Logging
 import Shared
 
-/// Builds the ingress HTTP application; `Ingress.run()` and the tests call this same function.
-func buildApplication(configuration: RelayConfiguration, redis: RedisClient, logger: Logger) -> some ApplicationProtocol {
-    let router = Router()
-    HealthController(redis: redis).addRoutes(to: router)
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.ingressHost, port: configuration.ingressPort), serverName: "wechat-relay-ingress"),
-        logger: logger
-    )
+/// Everything the ingress runs, built from its configuration; `Ingress.run()` and the tests share it.
+struct IngressComponents: Sendable {
+    let configuration: RelayConfiguration
+    let settings: IngressSettings
+    let redis: RedisClient
+    let queue: InboundQueue
+    let spool: Spool
+    let metrics: IngressMetrics
+    let logger: Logger
+
+    /// Opens the spool and prepares the queue; throws only for an unusable AES key.
+    static func make(configuration: RelayConfiguration, settings: IngressSettings, redis: RedisClient, logger: Logger) async throws(MessageCryptoError) -> IngressComponents {
+        let spool = await Spool.open(directory: settings.spoolDirectory, maximumBytes: settings.spoolMaximumBytes) { line in
+            logger.warning("\(line)")
+        }
+        if spool.gauge.records > 0 {
+            logger.info("the spool holds \(spool.gauge.records) messages from an earlier run; they will be replayed when Redis answers")
+        }
+        let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: configuration.appID), dedupWindowSeconds: settings.dedupWindowSeconds, maximumLength: settings.streamMaximumLength)
+        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, spool: spool, metrics: IngressMetrics(), logger: logger)
+    }
+
+    /// The safe-mode crypto, when an EncodingAESKey is configured.
+    func crypto() throws(MessageCryptoError) -> WeChatMessageCrypto? {
+        guard let key = configuration.aesKey else { return nil }
+        return try WeChatMessageCrypto(appID: configuration.appID, encodingAESKey: key, previousEncodingAESKey: configuration.previousAESKey)
+    }
+
+    /// The HTTP application: WeChat's callback, health, readiness and metrics.
+    func application() throws(MessageCryptoError) -> some ApplicationProtocol {
+        let router = Router()
+        WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), queue: queue, spool: spool, metrics: metrics, logger: logger)
+            .addRoutes(to: router)
+        HealthController(redis: redis, spool: spool, settings: settings, metrics: metrics).addRoutes(to: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.ingressHost, port: configuration.ingressPort), serverName: "wechat-relay-ingress"),
+            logger: logger
+        )
+    }
+
+    /// The background services: replaying the spool, watching the queue.
+    var backgroundServices: (drainer: SpoolDrainer, monitor: QueueMonitorService) {
+        (SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger))
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import Shared
@@ -26,11 +27,13 @@ struct Ingress: AsyncParsableCommand {
         ProcessEnvironment.bootstrapLogging()
         let logger = Logger(label: "ingress")
         let configuration: RelayConfiguration
+        let settings: IngressSettings
         do {
             let environment = ProcessEnvironment.variables(overriding: [
                 "REDIS_URL": redisURL, "INGRESS_HOST": host, "INGRESS_PORT": port.map(String.init),
             ])
             configuration = try RelayConfiguration(role: .ingress, environment: environment)
+            settings = try IngressSettings(environment: environment)
         } catch {
             ProcessEnvironment.printError("ingress: \(error)")
             throw ExitCode(2)
@@ -38,13 +41,25 @@ struct Ingress: AsyncParsableCommand {
 
         let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "ingress.redis"))
         await redis.checkReachable(logger: logger)
-        let application = buildApplication(configuration: configuration, redis: redis, logger: logger)
+        let components: IngressComponents
+        let application: any ApplicationProtocol
+        do {
+            components = try await IngressComponents.make(configuration: configuration, settings: settings, redis: redis, logger: logger)
+            application = try components.application()
+        } catch {
+            ProcessEnvironment.printError("ingress: configuration error: WECHAT_AES_KEY is unusable: \(error)")
+            throw ExitCode(2)
+        }
+        let (drainer, monitor) = components.backgroundServices
+        // Shutdown runs in reverse: the HTTP server stops first, then the monitor, then the drainer makes a
+        // last replay attempt, and Redis closes last.
         let group = ServiceGroup(
-            services: [redis, application],
+            services: [redis, drainer, monitor, application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
         try await group.run()
+        components.spool.close()
         logger.info("ingress stopped")
     }
 }

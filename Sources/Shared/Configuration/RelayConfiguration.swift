@@ -34,20 +34,11 @@ public struct RelayConfiguration: Sendable {
 
     /// Reads and validates the variables `role` needs; the first problem found is thrown.
     public init(role: Role, environment: [String: String]) throws(ConfigurationError) {
-        func value(_ name: String) -> String? {
-            guard let raw = environment[name]?.trimmingSpaces, !raw.isEmpty else { return nil }
-            return raw
-        }
-        func required(_ name: String) throws(ConfigurationError) -> String {
-            guard let found = value(name) else { throw .missing(name) }
-            return found
-        }
+        let reader = EnvironmentReader(environment)
+        func value(_ name: String) -> String? { reader.string(name) }
+        func required(_ name: String) throws(ConfigurationError) -> String { try reader.required(name) }
         func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-            guard let text = value(name) else { return fallback }
-            guard let number = Int(text), range.contains(number) else {
-                throw ConfigurationError(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
-            }
-            return number
+            try reader.integer(name, default: fallback, in: range)
         }
 
         do {
@@ -84,14 +75,5 @@ public struct RelayConfiguration: Sendable {
             throw ConfigurationError(variable: variable, problem: "must be the 43-character EncodingAESKey from the WeChat console")
         }
         return key
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
     }
 }

@@ -1,0 +1,38 @@
+import Shared
+
+/// The ingress's own settings, read from the environment next to ``RelayConfiguration``.
+///
+/// | variable | default |
+/// | --- | --- |
+/// | `INGRESS_PATH` | `/wechat` |
+/// | `INGRESS_MAX_BODY_BYTES` | `65536` (larger bodies get 413) |
+/// | `WECHAT_TIMESTAMP_WINDOW` | `300` seconds either side of now |
+/// | `INGRESS_SPOOL_DIR` | `./spool` |
+/// | `INGRESS_SPOOL_MAX_BYTES` | `268435456` (256 MiB; full → 503) |
+/// | `INGRESS_DROP_EVENTS` | none; e.g. `TEMPLATESENDJOBFINISH,LOCATION` are answered but not queued |
+/// | `QUEUE_MAXLEN` | `1000000` (the stream's `MAXLEN ~`, a memory cap) |
+/// | `QUEUE_DEDUP_SECONDS` | `600` (at least 600) |
+struct IngressSettings: Sendable {
+    var path: String
+    var maximumBodyBytes: Int
+    var timestampWindowSeconds: Int64
+    var spoolDirectory: String
+    var spoolMaximumBytes: Int
+    /// Event names answered `success` and counted, but not queued; compared without regard to case.
+    var droppedEvents: Set<String>
+    var streamMaximumLength: Int
+    var dedupWindowSeconds: Int
+
+    init(environment: [String: String]) throws(ConfigurationError) {
+        let reader = EnvironmentReader(environment)
+        path = reader.string("INGRESS_PATH") ?? "/wechat"
+        guard path.hasPrefix("/") else { throw ConfigurationError(variable: "INGRESS_PATH", problem: "must start with /") }
+        maximumBodyBytes = try reader.integer("INGRESS_MAX_BODY_BYTES", default: 64 * 1024, in: 1_024...(16 << 20))
+        timestampWindowSeconds = Int64(try reader.integer("WECHAT_TIMESTAMP_WINDOW", default: 300, in: 1...86_400))
+        spoolDirectory = reader.string("INGRESS_SPOOL_DIR") ?? "./spool"
+        spoolMaximumBytes = try reader.integer("INGRESS_SPOOL_MAX_BYTES", default: 256 << 20, in: 4_096...(1 << 40))
+        droppedEvents = Set(reader.list("INGRESS_DROP_EVENTS").map { $0.lowercased() })
+        streamMaximumLength = try reader.integer("QUEUE_MAXLEN", default: 1_000_000, in: 1_000...1_000_000_000)
+        dedupWindowSeconds = try reader.integer("QUEUE_DEDUP_SECONDS", default: 600, in: 600...604_800)
+    }
+}

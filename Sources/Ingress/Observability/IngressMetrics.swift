@@ -1,0 +1,70 @@
+import CoreMetrics
+import Metrics
+import Prometheus
+
+/// The ingress's metrics, recorded through swift-metrics into one Prometheus registry that `GET /metrics`
+/// renders.
+///
+/// - `wechat_ingress_requests_total{outcome}`: every WeChat request by what became of it (`queued`,
+///   `duplicate`, `spooled`, `dropped`, `verified`, `bad_signature`, `stale_timestamp`, `bad_request`,
+///   `malformed`, `too_large`, `decrypt_failed`, `unavailable`);
+/// - `wechat_ingress_enqueue_seconds`: time to make a message safe (Redis or spool), a histogram;
+/// - `wechat_ingress_dropped_events_total{event}`: events filtered by `INGRESS_DROP_EVENTS`;
+/// - `wechat_ingress_spool_records`, `wechat_ingress_spool_bytes`: what waits in the spool;
+/// - `wechat_ingress_stream_length`, `wechat_ingress_stream_max_length`: how close the stream is to its
+///   `MAXLEN ~` cap, past which entries no worker has finished would be trimmed.
+struct IngressMetrics: Sendable {
+    enum Outcome: String, CaseIterable, Sendable {
+        case queued, duplicate, spooled, dropped, verified
+        case badSignature = "bad_signature"
+        case staleTimestamp = "stale_timestamp"
+        case badRequest = "bad_request"
+        case malformed
+        case tooLarge = "too_large"
+        case decryptFailed = "decrypt_failed"
+        case unavailable
+    }
+
+    let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let outcomes: [Outcome: CoreMetrics.Counter]
+    let enqueueDuration: CoreMetrics.Timer
+    let spoolRecords: CoreMetrics.Gauge
+    let spoolBytes: CoreMetrics.Gauge
+    let streamLength: CoreMetrics.Gauge
+    let streamMaximumLength: CoreMetrics.Gauge
+
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["wechat_ingress_enqueue_seconds"] = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+        ]
+        self.factory = factory
+        var outcomes: [Outcome: CoreMetrics.Counter] = [:]
+        for outcome in Outcome.allCases {
+            outcomes[outcome] = CoreMetrics.Counter(label: "wechat_ingress_requests_total", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+        }
+        self.outcomes = outcomes
+        enqueueDuration = CoreMetrics.Timer(label: "wechat_ingress_enqueue_seconds", factory: factory)
+        spoolRecords = CoreMetrics.Gauge(label: "wechat_ingress_spool_records", factory: factory)
+        spoolBytes = CoreMetrics.Gauge(label: "wechat_ingress_spool_bytes", factory: factory)
+        streamLength = CoreMetrics.Gauge(label: "wechat_ingress_stream_length", factory: factory)
+        streamMaximumLength = CoreMetrics.Gauge(label: "wechat_ingress_stream_max_length", factory: factory)
+    }
+
+    func count(_ outcome: Outcome) {
+        outcomes[outcome]?.increment()
+    }
+
+    func countDropped(event: String) {
+        CoreMetrics.Counter(label: "wechat_ingress_dropped_events_total", dimensions: [("event", event)], factory: factory).increment()
+    }
+
+    /// The Prometheus text exposition of every metric.
+    func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

@@ -1,0 +1,39 @@
+import CoreMetrics
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Keeps the ingress's view of the queue current: creates the consumer group as soon as Redis answers
+/// (at id `0`, so messages queued before any worker ran are delivered), and every few seconds records the
+/// stream length against its cap and the spool's depth in the metrics.
+struct QueueMonitorService: Service {
+    let queue: InboundQueue
+    let spool: Spool
+    let metrics: IngressMetrics
+    let logger: Logger
+    var interval: Duration = .seconds(5)
+
+    func run() async throws {
+        var groupReady = false
+        metrics.streamMaximumLength.record(queue.maximumLength)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if !groupReady {
+                do {
+                    try await queue.ensureConsumerGroup()
+                    groupReady = true
+                } catch {
+                    logger.debug("consumer group not created yet: \(error)")
+                }
+            }
+            if let length = try? await queue.redis.send("XLEN", RedisArgument(queue.keys.inbound)).integer {
+                metrics.streamLength.record(length)
+                if length >= Int64(Double(queue.maximumLength) * 0.8) {
+                    logger.warning("the stream holds \(length) entries, near its MAXLEN of \(queue.maximumLength): unfinished messages will be trimmed; add workers")
+                }
+            }
+            metrics.spoolRecords.record(spool.gauge.records)
+            metrics.spoolBytes.record(spool.gauge.bytes)
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

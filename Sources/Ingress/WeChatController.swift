@@ -1,0 +1,157 @@
+import CoreMetrics
+import Metrics
+import Hummingbird
+import Logging
+import Shared
+
+/// WeChat's callback URL: `GET` answers the server-verification handshake, `POST` receives a push,
+/// makes it safe (Redis stream, or the spool while Redis is down) and only then answers `success`.
+///
+/// A push's path reads top to bottom: query → signature → timestamp window → body limit → decrypt
+/// (safe/compatible mode) → parse → drop filter → dedup + enqueue → `success`. Every refusal is a 4xx
+/// with a short fixed reason; nothing from the request is echoed back, and nothing refused is queued.
+struct WeChatController: Sendable {
+    let configuration: RelayConfiguration
+    let settings: IngressSettings
+    let crypto: WeChatMessageCrypto?
+    let queue: InboundQueue
+    let spool: Spool
+    let metrics: IngressMetrics
+    let logger: Logger
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get(RouterPath(settings.path)) { request, _ in verify(request) }
+        router.post(RouterPath(settings.path)) { request, context in await receive(request, context: context) }
+    }
+
+    /// `GET ?signature&timestamp&nonce&echostr`: echo `echostr` when the signature is ours.
+    func verify(_ request: Request) -> Response {
+        let query = request.uri.queryParameters
+        guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce"),
+            let echo = query.get("echostr")
+        else {
+            metrics.count(.badRequest)
+            return Self.plain(.badRequest, "missing signature, timestamp, nonce or echostr\n")
+        }
+        guard WeChatSignature.isValid(signature: signature, token: configuration.wechatToken ?? "", timestamp: timestamp, nonce: nonce) else {
+            metrics.count(.badSignature)
+            return Self.plain(.forbidden, "bad signature\n")
+        }
+        metrics.count(.verified)
+        return Self.plain(.ok, echo)
+    }
+
+    /// `POST`: verify, decrypt, parse, queue, answer.
+    func receive(_ request: Request, context: some RequestContext) async -> Response {
+        let query = request.uri.queryParameters
+        guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce") else {
+            metrics.count(.badRequest)
+            return Self.plain(.badRequest, "missing signature, timestamp or nonce\n")
+        }
+        let token = configuration.wechatToken ?? ""
+        guard WeChatSignature.isValid(signature: signature, token: token, timestamp: timestamp, nonce: nonce) else {
+            metrics.count(.badSignature)
+            return Self.plain(.forbidden, "bad signature\n")
+        }
+        guard WeChatSignature.isFresh(timestamp: timestamp, nowSeconds: WallClock.seconds(), window: settings.timestampWindowSeconds) else {
+            metrics.count(.staleTimestamp)
+            return Self.plain(.forbidden, "stale timestamp\n")
+        }
+
+        var body: [UInt8]
+        do {
+            let buffer = try await request.body.collect(upTo: settings.maximumBodyBytes)
+            body = Array(buffer.readableBytesView)
+        } catch {
+            metrics.count(.tooLarge)
+            return Self.plain(.contentTooLarge, "body over \(settings.maximumBodyBytes) bytes\n")
+        }
+
+        if query.get("encrypt_type")?.lowercased() == "aes" {
+            guard let messageSignature = query.get("msg_signature") else {
+                metrics.count(.badRequest)
+                return Self.plain(.badRequest, "missing msg_signature\n")
+            }
+            guard let crypto else {
+                logger.error("an encrypted push arrived but WECHAT_AES_KEY is not set; set it to the console's EncodingAESKey")
+                metrics.count(.decryptFailed)
+                return Self.plain(.badRequest, "encrypted push, but no EncodingAESKey is configured\n")
+            }
+            do {
+                body = try crypto.openRequest(body: body, token: token, timestamp: timestamp, nonce: nonce, msgSignature: messageSignature).message
+            } catch {
+                switch error {
+                case .signatureMismatch:
+                    metrics.count(.badSignature)
+                    return Self.plain(.forbidden, "bad msg_signature\n")
+                case .xml, .missingEncrypt:
+                    metrics.count(.malformed)
+                    return Self.plain(.badRequest, "malformed encrypted body\n")
+                case .crypto(let reason):
+                    logger.warning("cannot decrypt a push: \(reason)")
+                    metrics.count(.decryptFailed)
+                    return Self.plain(.badRequest, "cannot decrypt\n")
+                }
+            }
+        }
+
+        let message: InboundMessage
+        do {
+            message = try InboundMessage(xml: body)
+        } catch {
+            logger.debug("malformed push refused: \(error)")
+            metrics.count(.malformed)
+            return Self.plain(.badRequest, "malformed XML\n")
+        }
+
+        if message.msgType.lowercased() == "event", let event = message.event, settings.droppedEvents.contains(event.lowercased()) {
+            metrics.count(.dropped)
+            metrics.countDropped(event: event)
+            return Self.success
+        }
+
+        let receivedAt = WallClock.milliseconds()
+        let envelope = MessageEnvelope(appID: configuration.appID, receivedAtMilliseconds: receivedAt, message: message)
+        let queued = QueuedMessage(dedupKey: envelope.dedupKey, receivedAtMillis: receivedAt, envelopeVersion: MessageEnvelope.currentVersion, body: envelope.encoded())
+        return await enqueue(queued, openID: message.fromUserName)
+    }
+
+    /// Redis first; the spool when Redis fails; 503 only when both do.
+    private func enqueue(_ message: QueuedMessage, openID: String) async -> Response {
+        let start = ContinuousClock.now
+        defer { metrics.enqueueDuration.record(duration: ContinuousClock.now - start) }
+        do {
+            switch try await queue.enqueue(message) {
+            case .queued:
+                metrics.count(.queued)
+            case .duplicate:
+                metrics.count(.duplicate)
+                logger.debug("retry of an already queued message from \(Self.mask(openID))")
+            }
+            return Self.success
+        } catch {
+            do {
+                try await spool.append(message)
+                metrics.count(.spooled)
+                logger.warning("Redis refused a message (\(error)); spooled it, \(spool.gauge.records) waiting")
+                return Self.success
+            } catch {
+                metrics.count(.unavailable)
+                logger.error("cannot queue a message from \(Self.mask(openID)): Redis failed and the spool refused it (\(error))")
+                return Self.plain(.serviceUnavailable, "temporarily unavailable\n")
+            }
+        }
+    }
+
+    static let success = plain(.ok, "success")
+
+    static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// An openid as logs may show it: enough to tell users apart, not enough to identify one.
+    static func mask(_ openID: String) -> String {
+        guard openID.count > 8 else { return "***" }
+        return String(openID.prefix(4)) + "***" + String(openID.suffix(2))
+    }
+}

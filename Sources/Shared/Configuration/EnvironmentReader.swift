@@ -1,0 +1,43 @@
+/// Reads typed values out of environment variables, throwing a ``ConfigurationError`` that names the
+/// variable for anything missing or malformed. Blank values count as unset.
+public struct EnvironmentReader: Sendable {
+    public let variables: [String: String]
+
+    public init(_ variables: [String: String]) { self.variables = variables }
+
+    /// The trimmed value, or nil when unset or blank.
+    public func string(_ name: String) -> String? {
+        guard let raw = variables[name] else { return nil }
+        var text = Substring(raw)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return text.isEmpty ? nil : String(text)
+    }
+
+    public func required(_ name: String) throws(ConfigurationError) -> String {
+        guard let value = string(name) else { throw .missing(name) }
+        return value
+    }
+
+    public func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let text = string(name) else { return fallback }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigurationError(variable: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+        }
+        return number
+    }
+
+    /// A comma-separated list; blank items are dropped.
+    public func list(_ name: String) -> [String] {
+        (string(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        var text = self
+        while text.first == set { text.removeFirst() }
+        while text.last == set { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,18 @@
+/// The 32-byte AES key behind a WeChat EncodingAESKey (the 43-character value from the console).
+///
+/// `AESKey = base64decode(EncodingAESKey + "=")`; the IV is the key's first 16 bytes.
+public struct EncodingAESKey: Sendable, Hashable {
+    /// The 32 key bytes.
+    public let bytes: [UInt8]
+
+    /// Decodes a 43-character EncodingAESKey; anything else is ``MessageCryptoError/invalidAESKey``.
+    public init(_ encoded: String) throws(MessageCryptoError) {
+        guard encoded.utf8.count == 43, let bytes = Base64.decode(encoded + "="), bytes.count == 32 else {
+            throw .invalidAESKey
+        }
+        self.bytes = bytes
+    }
+
+    /// The CBC initialisation vector: the key's first 16 bytes.
+    public var iv: [UInt8] { Array(bytes.prefix(16)) }
+}

@@ -1,0 +1,41 @@
+/// Safe parsing of the `<xml>…</xml>` bodies WeChat pushes, into ``XMLField`` values.
+///
+/// Uses Foundation's `XMLParser` (libxml2) after a pre-flight pass that
+/// - refuses bodies over ``Limits/maxBytes``,
+/// - refuses any `<!DOCTYPE`/`<!ENTITY`/other declaration outside CDATA and comments, so no external
+///   entity is ever fetched and no entity is ever expanded (the parser's declaration callbacks abort as a
+///   second line of defence), and any processing instruction but the leading `<?xml …?>` (Foundation's
+///   parser crashes on `<?pi?>`),
+/// - repairs invalid UTF-8 (U+FFFD) and carries C0 control characters, which XML 1.0 forbids but
+///   WeChat users do send, through the parser unchanged.
+/// Depth and element count are capped while parsing. Every failure is a ``WeChatXMLError``.
+public enum WeChatXML {
+    /// Bounds on what the parser accepts. The defaults are far above any real push (depth 5, a few KiB).
+    public struct Limits: Sendable, Hashable {
+        public var maxBytes: Int
+        public var maxDepth: Int
+        public var maxElements: Int
+
+        public init(maxBytes: Int = 1 << 20, maxDepth: Int = 32, maxElements: Int = 10_000) {
+            self.maxBytes = maxBytes
+            self.maxDepth = maxDepth
+            self.maxElements = maxElements
+        }
+
+        public static let `default` = Limits()
+    }
+
+    /// Parses a body and returns the children of its `<xml>` root, in document order.
+    public static func parse(_ bytes: [UInt8], limits: Limits = .default) throws(WeChatXMLError) -> [XMLField] {
+        guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes.count) }
+        let prepared = try XMLPreflight.prepare(bytes)
+        let root = try XMLTreeBuilder.parse(prepared.bytes, limits: limits)
+        guard root.name == "xml" else { throw .unexpectedRoot(root.name) }
+        return prepared.restoresControlCharacters ? root.children.map(XMLPreflight.restoreControlCharacters) : root.children
+    }
+
+    /// Parses a body given as a string.
+    public static func parse(_ text: String, limits: Limits = .default) throws(WeChatXMLError) -> [XMLField] {
+        try parse(Array(text.utf8), limits: limits)
+    }
+}

@@ -1,0 +1,19 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The system's calendar clock, for timestamps that leave the process (envelopes, WeChat's timestamps).
+/// Durations inside the process use `ContinuousClock` instead.
+public enum WallClock {
+    /// Milliseconds since 1970-01-01 UTC.
+    public static func milliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    /// Seconds since 1970-01-01 UTC.
+    public static func seconds() -> Int64 { milliseconds() / 1000 }
+}
