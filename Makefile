@@ -1,5 +1,5 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run test build deps bench bench-redis fuzz clean
+.PHONY: run test build deps bench bench-redis bench-ingress fuzz clean
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
@@ -14,10 +14,13 @@ build: deps
 deps:
 	bash scripts/deps.sh
 
-bench: bench-redis
+bench: bench-redis bench-ingress
 
 bench-redis: deps
 	bash scripts/bench-redis.sh
+
+bench-ingress: deps
+	bash scripts/bench-ingress.sh
 
 fuzz:
 	bash Fuzz/fuzz.sh $(FUZZ_SECONDS)

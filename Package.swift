@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "ingress", targets: ["Ingress"]),
         .executable(name: "worker", targets: ["Worker"]),
         .executable(name: "redis-bench", targets: ["RedisBench"]),
+        .executable(name: "ingress-bench", targets: ["IngressBench"]),
         .library(name: "Shared", targets: ["Shared"]),
     ],
     dependencies: [
@@ -81,6 +82,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RedisBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "IngressBench",
+            dependencies: [
+                "Shared",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Benchmarks/IngressBench",
             swiftSettings: swiftSettings
         ),
         .target(

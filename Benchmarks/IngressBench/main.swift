@@ -1,0 +1,65 @@
+// ingress-bench: the helpers `make bench-ingress` (scripts/bench-ingress.sh) needs besides wrk.
+//
+//   ingress-bench trivial PORT
+//       the baseline: a bare Hummingbird 2 server answering `success` to POST /wechat, nothing else
+//   ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP > file
+//       COUNT distinct safe-mode pushes (distinct MsgIds), one per line: `<query>\t<body>`, for wrk to replay
+
+import Hummingbird
+import Shared
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct IngressBench {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        switch arguments.dropFirst().first {
+        case "trivial" where arguments.count == 3:
+            let router = Router()
+            router.post("/wechat") { _, _ in "success" }
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(arguments[2]) ?? 8099)))
+            try await app.runService()
+        case "safe-requests" where arguments.count == 7:
+            let count = Int(arguments[2]) ?? 0
+            let crypto = try WeChatMessageCrypto(appID: arguments[3], encodingAESKey: arguments[4])
+            let token = arguments[5]
+            let timestamp = arguments[6]
+            let signature = WeChatSignature.urlSignature(token: token, timestamp: timestamp, nonce: "1")
+            var output: [UInt8] = []
+            for index in 0..<count {
+                let inner = """
+                    <xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oBench\(index % 1000)]]></FromUserName>\
+                    <CreateTime>1714036504</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello \(index) 👋]]></Content>\
+                    <MsgId>\(9_000_000_000 + index)</MsgId></xml>
+                    """
+                let encrypt = try crypto.encrypt(Array(inner.utf8))
+                let messageSignature = WeChatSignature.messageSignature(token: token, timestamp: timestamp, nonce: "1", encrypt: encrypt)
+                output += Array("signature=\(signature)&timestamp=\(timestamp)&nonce=1&openid=oBench&encrypt_type=aes&msg_signature=\(messageSignature)\t".utf8)
+                output += Array("<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[\(encrypt)]]></Encrypt></xml>\n".utf8)
+                if output.count > 1 << 20 {
+                    writeOut(output)
+                    output.removeAll(keepingCapacity: true)
+                }
+            }
+            writeOut(output)
+        default:
+            print("usage: ingress-bench trivial PORT | ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP")
+            exit(2)
+        }
+    }
+}
+
+/// Writes bytes to standard output with write(2), which needs no shared C `FILE*`.
+func writeOut(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}

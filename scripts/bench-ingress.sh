@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# make bench-ingress: wrk (2 threads, 64 connections, 10 s, a distinct MsgId per request) against
+#   (a) a bare Hummingbird handler answering `success`, (b) the ingress in plaintext mode, (c) the ingress
+#   in safe mode, one after the other in one run, all on this machine with one local redis-server.
+# wrk, the servers and Redis share the machine's cores: read the ratios to (a), not the absolute numbers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh wrk
+source scripts/redis.sh
+duration="${BENCH_SECONDS:-10}"
+connections="${BENCH_CONNECTIONS:-64}"
+safe_count="${BENCH_SAFE_REQUESTS:-300000}"
+
+swift build -c release ${SWIFT_BUILD_FLAGS:-} --product ingress
+swift build -c release ${SWIFT_BUILD_FLAGS:-} --product ingress-bench
+bin="$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)"
+
+work="$(mktemp -d /tmp/relay-bench-ingress.XXXXXX)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    stop_private_redis
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+start_private_redis "$work/redis" "" --save "" --appendonly yes --appendfsync everysec
+
+token="bench-token"
+aes_key="abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+timestamp="$(date +%s)"
+signature="$(printf '%s\n' "$token" "$timestamp" 1 | LC_ALL=C sort | tr -d '\n' | sha1sum | cut -d' ' -f1)"
+"$bin/ingress-bench" safe-requests 20000 wxbenchsafe "$aes_key" "$token" "$timestamp" > "$work/safe-warm.txt"
+# The warm-up and the measured run use different appids (so different streams and dedup keys).
+"$bin/ingress-bench" safe-requests "$safe_count" wxbenchsafe2 "$aes_key" "$token" "$timestamp" > "$work/safe.txt"
+
+wait_for_port() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; return 1; }
+# Runs wrk and prints: req/s p50 p99 ok200
+measure() {
+    local port="$1"; shift
+    local out
+    out="$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$@" 2>&1)"
+    echo "$out" >> "$work/wrk.log"
+    local rps p50 p99 ok
+    rps="$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')"
+    p50="$(echo "$out" | awk '$1=="50%" {print $2}')"
+    p99="$(echo "$out" | awk '$1=="99%" {print $2}')"
+    ok="$(echo "$out" | awk '$1=="ok200" {print $2}')"
+    echo "$rps $p50 $p99 $ok"
+}
+stream_length() { redis-cli -p "$REDIS_PORT" xlen "wx:{$1}:in"; }
+
+# (a) the bare handler
+"$bin/ingress-bench" trivial 18101 & pids+=($!)
+wait_for_port 18101
+measure 18101 -d3s -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18101" -- "$signature" "$timestamp" 1000000000 > /dev/null
+read -r a_rps a_p50 a_p99 a_ok < <(measure 18101 -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18101" -- "$signature" "$timestamp" 2000000000)
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+run_ingress() {  # appid port [aes key]
+    env WECHAT_TOKEN="$token" WECHAT_APPID="$1" REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" INGRESS_HOST=127.0.0.1 \
+        INGRESS_PORT="$2" INGRESS_SPOOL_DIR="$work/spool-$1" LOG_LEVEL=error ${3:+WECHAT_AES_KEY=$3} "$bin/ingress" &
+    pids+=($!)
+    wait_for_port "$2"
+}
+rss_mib() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+# (b) the ingress, plaintext
+run_ingress wxbenchplain 18102
+measure 18102 -d3s -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18102" -- "$signature" "$timestamp" 1000000000 > /dev/null
+before="$(stream_length wxbenchplain)"
+read -r b_rps b_p50 b_p99 b_ok < <(measure 18102 -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18102" -- "$signature" "$timestamp" 2000000000)
+sleep 1; b_grew=$(( $(stream_length wxbenchplain) - before )); b_rss="$(rss_mib "${pids[-1]}")"
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+# (c) the ingress, safe mode (the warm-up and the measured run use different appids, hence different streams)
+run_ingress wxbenchsafe 18103 "$aes_key"
+measure 18103 -d3s -s Benchmarks/wrk/replay.lua "http://127.0.0.1:18103" -- "$work/safe-warm.txt" 2 > /dev/null
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+run_ingress wxbenchsafe2 18104 "$aes_key"
+before="$(stream_length wxbenchsafe2)"
+read -r c_rps c_p50 c_p99 c_ok < <(measure 18104 -s Benchmarks/wrk/replay.lua "http://127.0.0.1:18104" -- "$work/safe.txt" 2)
+sleep 1; c_grew=$(( $(stream_length wxbenchsafe2) - before )); c_rss="$(rss_mib "${pids[-1]}")"
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+echo
+echo "wrk -t2 -c$connections -d${duration}s, a distinct MsgId per request; $(nproc) cores shared by wrk, the server and redis-server $(redis-server --version | awk '{print $3}') (append-only file on)"
+echo
+echo "| server | req/s | ratio to (a) | p50 | p99 | 200 answers | stream grew by | peak RSS |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| (a) bare Hummingbird handler | $a_rps | 1.00 | $a_p50 | $a_p99 | $a_ok | – | – |"
+echo "| (b) ingress, plaintext | $b_rps | $(ratio "$b_rps" "$a_rps") | $b_p50 | $b_p99 | $b_ok | $b_grew | ${b_rss} MiB |"
+echo "| (c) ingress, safe mode | $c_rps | $(ratio "$c_rps" "$a_rps") | $c_p50 | $c_p99 | $c_ok | $c_grew | ${c_rss} MiB |"
+echo
+echo "A stream may grow by up to $connections more than the 200 answers wrk counted: requests in flight when wrk stops are queued, but their answers are never read."
