@@ -15,4 +15,5 @@ export REDIS_TEST_URL="redis://127.0.0.1:${REDIS_PORT}/0"
 echo "test: redis-server $(redis-server --version | awk '{print $3}') on $REDIS_TEST_URL"
 
 swift build --build-tests
+export RELAY_BIN_DIR="$(swift build --show-bin-path)"
 swift test --skip-build --parallel "$@"

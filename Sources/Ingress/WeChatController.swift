@@ -133,7 +133,7 @@ struct WeChatController: Sendable {
             do {
                 try await spool.append(message)
                 metrics.count(.spooled)
-                logger.warning("Redis refused a message (\(error)); spooled it, \(spool.gauge.records) waiting")
+                logger.debug("Redis refused a message (\(error)); spooled it, \(spool.gauge.records) waiting")
                 return Self.success
             } catch {
                 metrics.count(.unavailable)

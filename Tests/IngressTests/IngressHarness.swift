@@ -33,7 +33,9 @@ struct IngressHarness {
         redisConfiguration.maximumBackoff = .milliseconds(50)
         adjustRedis(&redisConfiguration)
         let redis = RedisClient(configuration: redisConfiguration, logger: Logger(label: "test.redis"))
-        components = try await IngressComponents.make(configuration: configuration, settings: settings, redis: redis, logger: Logger(label: "test.ingress"))
+        var logger = Logger(label: "test.ingress")
+        logger.logLevel = .error
+        components = try await IngressComponents.make(configuration: configuration, settings: settings, redis: redis, logger: logger)
         try? await components.queue.ensureConsumerGroup()
     }
 

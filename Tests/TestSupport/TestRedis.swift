@@ -8,6 +8,7 @@ import Shared
 public enum TestRedis {
     public struct Unavailable: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The shared server's URL.

@@ -31,6 +31,9 @@ struct QueueMonitorService: Service {
                     logger.warning("the stream holds \(length) entries, near its MAXLEN of \(queue.maximumLength): unfinished messages will be trimmed; add workers")
                 }
             }
+            if spool.gauge.records > 0 {
+                logger.warning("the spool holds \(spool.gauge.records) messages (\(spool.gauge.bytes) bytes) waiting for Redis at \(queue.redis.configuration.url)")
+            }
             metrics.spoolRecords.record(spool.gauge.records)
             metrics.spoolBytes.record(spool.gauge.bytes)
             try? await Task.sleep(for: interval)

@@ -5,7 +5,7 @@ import Synchronization
 /// Work done on a ``BatchingThread``: takes every request queued since the last call and answers each,
 /// in order. It lives on the thread alone, so it may hold non-Sendable state (a hiredis context, a file)
 /// and may block.
-public protocol BatchProcessor {
+public protocol BatchProcessor: SendableMetatype {
     associatedtype Request: Sendable
     associatedtype Reply: Sendable
 

@@ -1,0 +1,89 @@
+import Foundation
+import Shared
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `ingress` executable, killed for real.
+@Suite struct IngressProcessTests {
+    static func freePort() async throws -> Int {
+        // A redis-server picks a free port for us; stop it and reuse the number.
+        let probe = try await RedisServerProcess()
+        probe.stop()
+        return probe.port
+    }
+
+    static func environment(redisPort: Int, httpPort: Int, spool: String) -> [String: String] {
+        [
+            "WECHAT_TOKEN": IngressHarness.token, "WECHAT_APPID": "wxprocess", "REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
+            "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": String(httpPort), "INGRESS_SPOOL_DIR": spool,
+        ]
+    }
+
+    static func waitForHTTP(port: Int) async throws {
+        for _ in 0..<200 {
+            if (try? HTTPTestClient.send(port: port, method: "GET", path: "/healthz"))?.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HTTPTestClient.Failure(description: "the ingress did not start on port \(port)")
+    }
+
+    @Test func spooledMessagesSurviveSIGKILLAndAreReplayedByTheNextIngress() async throws {
+        let redis = try await RedisServerProcess(extraArguments: ["--appendonly", "yes"])
+        redis.stop()  // Redis is down while the messages arrive
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("process-spool-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let httpPort = try await Self.freePort()
+        let environment = Self.environment(redisPort: redis.port, httpPort: httpPort, spool: spool)
+
+        let first = try ServiceProcess("ingress", environment: environment)
+        try await Self.waitForHTTP(port: httpPort)
+        for id in 0..<25 {
+            let answer = try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(IngressHarness.signedQuery())", body: IngressHarness.textMessage(id: Int64(500 + id)))
+            #expect(answer.status == 200)
+            #expect(answer.body == "success")
+        }
+        first.stop(signal: SIGKILL)  // a crash: no chance to flush anything
+
+        try await redis.start()
+        let second = try ServiceProcess("ingress", environment: environment)
+        defer { second.stop(signal: SIGKILL) }
+        let client = RedisClient(configuration: .init(url: redis.url()))
+        defer { client.close() }
+        var length: Int64 = 0
+        for _ in 0..<200 where length < 25 {
+            length = (try? await client.send("XLEN", RedisArgument(QueueKeys(appID: "wxprocess").inbound)).integer) ?? 0
+            if length < 25 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(length == 25, "\(second.log)")
+        let keys = try StreamEntry.list(try await client.send("XRANGE", RedisArgument(QueueKeys(appID: "wxprocess").inbound), "-", "+")).compactMap { $0.text("key") }
+        #expect(Set(keys).count == 25)
+        // The consumer group exists (at id 0), so workers that start later get every entry.
+        let groups = try await client.send("XINFO", "GROUPS", RedisArgument(QueueKeys(appID: "wxprocess").inbound)).array ?? []
+        #expect(groups.count == 1)
+    }
+
+    @Test func sigtermStopsCleanly() async throws {
+        let redis = try await RedisServerProcess()
+        defer { redis.stop() }
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("process-spool-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let httpPort = try await Self.freePort()
+        let ingress = try ServiceProcess("ingress", environment: Self.environment(redisPort: redis.port, httpPort: httpPort, spool: spool))
+        try await Self.waitForHTTP(port: httpPort)
+        let answer = try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(IngressHarness.signedQuery())", body: IngressHarness.textMessage(id: 1))
+        #expect(answer.status == 200)
+        #expect(ingress.stop(signal: SIGTERM) == 0, "\(ingress.log)")
+        #expect(ingress.log.contains("ingress stopped"))
+    }
+
+    @Test func missingConfigurationIsOneClearLine() async throws {
+        let ingress = try ServiceProcess("ingress", environment: ["WECHAT_TOKEN": "", "WECHAT_APPID": "wx1", "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": "1"])
+        let status = ingress.stop(signal: 0)
+        #expect(status == 2)
+        #expect(ingress.log.trimmingCharacters(in: .whitespacesAndNewlines) == "ingress: configuration error: WECHAT_TOKEN is required but not set")
+    }
+}

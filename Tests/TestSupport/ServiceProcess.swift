@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// One of the product's own executables (`ingress`, `worker`) started as a child process, for tests that
+/// kill it for real. The binaries come from `RELAY_BIN_DIR`, which `make test` sets to the build folder.
+public final class ServiceProcess: Sendable {
+    public let name: String
+    private let process: Mutex<Process?>
+    public let logFile: URL
+
+    public init(_ name: String, environment: [String: String]) throws {
+        guard let folder = environmentValue("RELAY_BIN_DIR"), !folder.isEmpty else {
+            throw TestRedis.Unavailable(description: "RELAY_BIN_DIR is not set: run the tests with `make test`")
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: folder).appendingPathComponent(name)
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { $1 }
+        child.environment = variables
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UInt64.random(in: 0...UInt64.max)).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        child.standardOutput = handle
+        child.standardError = handle
+        try child.run()
+        self.name = name
+        self.process = Mutex(child)
+    }
+
+    deinit {
+        process.withLock { child in
+            if let child, child.isRunning { kill(child.processIdentifier, SIGKILL) }
+        }
+    }
+
+    /// Sends `signal` and waits for the process to end; returns its exit status.
+    @discardableResult
+    public func stop(signal: Int32) -> Int32 {
+        guard let child = process.withLock({ $0 }) else { return -1 }
+        if child.isRunning { kill(child.processIdentifier, signal) }
+        child.waitUntilExit()
+        return child.terminationStatus
+    }
+
+    /// What the process printed so far.
+    public var log: String {
+        (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+    }
+}
