@@ -38,12 +38,12 @@ public struct MessageEnvelope: Sendable, Hashable {
         self.message = message
     }
 
-    /// The envelope as UTF-8 JSON, ready for the stream.
+    /// The envelope as UTF-8 JSON, ready for the stream (written by ``EnvelopeJSONWriter``, which is
+    /// several times faster than `JSONEncoder` on the ingress's hot path; decoding stays `Codable`).
     public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        // Only strings and integers: encoding cannot fail.
-        return (try? Array(encoder.encode(Wire(self)))) ?? []
+        var writer = EnvelopeJSONWriter()
+        writer.write(self)
+        return writer.bytes
     }
 
     /// Reads an envelope, checking the version before anything else.

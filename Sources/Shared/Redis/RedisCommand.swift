@@ -17,18 +17,22 @@ public struct RedisCommand: Sendable, Hashable {
     ///
     /// Blocking commands run on a connection of their own so they never hold up the shared pool.
     public var blockingWindow: Duration?? {
-        let words = arguments.map { String(decoding: $0.bytes, as: UTF8.self) }
+        // Most commands are not blocking: decide from the first letter before looking at anything else.
+        guard let first = arguments.first?.bytes.first, first | 0x20 == UInt8(ascii: "b") || first | 0x20 == UInt8(ascii: "x") else {
+            return nil
+        }
         switch name {
         case "XREAD", "XREADGROUP":
+            let words = arguments.map { String(decoding: $0.bytes, as: UTF8.self) }
             guard let index = words.firstIndex(where: { $0.uppercased() == "BLOCK" }), index + 1 < words.count,
                 let millis = Int64(words[index + 1])
             else { return nil }
             return .some(millis == 0 ? nil : .milliseconds(millis))
         case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX":
-            guard let seconds = words.last.flatMap(Double.init) else { return .some(nil) }
+            guard let seconds = arguments.last.flatMap({ Double(String(decoding: $0.bytes, as: UTF8.self)) }) else { return .some(nil) }
             return .some(seconds == 0 ? nil : .milliseconds(Int64(seconds * 1000)))
         case "BLMPOP", "BZMPOP":
-            guard words.count > 1, let seconds = Double(words[1]) else { return .some(nil) }
+            guard arguments.count > 1, let seconds = Double(String(decoding: arguments[1].bytes, as: UTF8.self)) else { return .some(nil) }
             return .some(seconds == 0 ? nil : .milliseconds(Int64(seconds * 1000)))
         default:
             return nil

@@ -25,6 +25,22 @@ import Testing
         #expect(!json.contains(" "))
     }
 
+    /// The hand-written JSON must read back through JSONDecoder for every string a field can hold.
+    @Test func writerEscapesEverythingJSONNeeds() throws {
+        let tricky = "quote \" backslash \\ slash / tab \t cr \r nl \n nul \u{0} bell \u{7} us \u{1F} del \u{7F} ls \u{2028} 你好 😀 é"
+        let fields = [
+            XMLField("ToUserName", "gh_x"), XMLField("FromUserName", "o\"\\user"),
+            XMLField("CreateTime", "1"), XMLField("MsgType", "text"),
+            XMLField("Content", tricky),
+            XMLField("Outer", "both", children: [XMLField("Inner", tricky)]),
+            XMLField("Empty", ""),
+        ]
+        let envelope = MessageEnvelope(appID: "wx\"app", receivedAtMilliseconds: -5, message: try InboundMessage(fields: fields), dedupKey: "k\u{1}", attempt: 7)
+        let decoded = try MessageEnvelope(decoding: envelope.encoded())
+        #expect(decoded == envelope)
+        #expect(decoded.message["Content"] == tricky)
+    }
+
     @Test func unknownVersionIsADistinctError() throws {
         let body = #"{"v":2,"app":"wx","at":1,"key":"k","n":0,"msg":{"f":[]}}"#
         #expect(throws: MessageEnvelopeError.unsupportedVersion(2)) { try MessageEnvelope(decoding: Array(body.utf8)) }
