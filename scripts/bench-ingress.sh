@@ -19,7 +19,7 @@ work="$(mktemp -d /tmp/relay-bench-ingress.XXXXXX)"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     stop_private_redis
     rm -rf "$work"
 }
@@ -49,12 +49,18 @@ measure() {
     echo "$rps $p50 $p99 $ok"
 }
 stream_length() { redis-cli -p "$REDIS_PORT" xlen "wx:{$1}:in"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system time, in clock ticks
+cpu_us_per_request() {  # ticks-before ticks-after requests
+    awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN{ if (n > 0) printf "%.0f", (b - a) * 1000000 / hz / n; else print "-" }'
+}
 
 # (a) the bare handler
 "$bin/ingress-bench" trivial 18101 & pids+=($!)
 wait_for_port 18101
 measure 18101 -d3s -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18101" -- "$signature" "$timestamp" 1000000000 > /dev/null
+t0="$(cpu_ticks "${pids[-1]}")"
 read -r a_rps a_p50 a_p99 a_ok < <(measure 18101 -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18101" -- "$signature" "$timestamp" 2000000000)
+a_cpu="$(cpu_us_per_request "$t0" "$(cpu_ticks "${pids[-1]}")" "$a_ok")"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 run_ingress() {  # appid port [aes key]
@@ -69,7 +75,9 @@ rss_mib() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 run_ingress wxbenchplain 18102
 measure 18102 -d3s -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18102" -- "$signature" "$timestamp" 1000000000 > /dev/null
 before="$(stream_length wxbenchplain)"
+t0="$(cpu_ticks "${pids[-1]}")"; r0="$(cpu_ticks "$REDIS_PID")"
 read -r b_rps b_p50 b_p99 b_ok < <(measure 18102 -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18102" -- "$signature" "$timestamp" 2000000000)
+b_cpu="$(cpu_us_per_request "$t0" "$(cpu_ticks "${pids[-1]}")" "$b_ok")"; b_redis="$(cpu_us_per_request "$r0" "$(cpu_ticks "$REDIS_PID")" "$b_ok")"
 sleep 1; b_grew=$(( $(stream_length wxbenchplain) - before )); b_rss="$(rss_mib "${pids[-1]}")"
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
@@ -79,7 +87,9 @@ measure 18103 -d3s -s Benchmarks/wrk/replay.lua "http://127.0.0.1:18103" -- "$wo
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 run_ingress wxbenchsafe2 18104 "$aes_key"
 before="$(stream_length wxbenchsafe2)"
+t0="$(cpu_ticks "${pids[-1]}")"; r0="$(cpu_ticks "$REDIS_PID")"
 read -r c_rps c_p50 c_p99 c_ok < <(measure 18104 -s Benchmarks/wrk/replay.lua "http://127.0.0.1:18104" -- "$work/safe.txt" 2)
+c_cpu="$(cpu_us_per_request "$t0" "$(cpu_ticks "${pids[-1]}")" "$c_ok")"; c_redis="$(cpu_us_per_request "$r0" "$(cpu_ticks "$REDIS_PID")" "$c_ok")"
 sleep 1; c_grew=$(( $(stream_length wxbenchsafe2) - before )); c_rss="$(rss_mib "${pids[-1]}")"
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
@@ -87,10 +97,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 echo
 echo "wrk -t2 -c$connections -d${duration}s, a distinct MsgId per request; $(nproc) cores shared by wrk, the server and redis-server $(redis-server --version | awk '{print $3}') (append-only file on)"
 echo
-echo "| server | req/s | ratio to (a) | p50 | p99 | 200 answers | stream grew by | peak RSS |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-echo "| (a) bare Hummingbird handler | $a_rps | 1.00 | $a_p50 | $a_p99 | $a_ok | – | – |"
-echo "| (b) ingress, plaintext | $b_rps | $(ratio "$b_rps" "$a_rps") | $b_p50 | $b_p99 | $b_ok | $b_grew | ${b_rss} MiB |"
-echo "| (c) ingress, safe mode | $c_rps | $(ratio "$c_rps" "$a_rps") | $c_p50 | $c_p99 | $c_ok | $c_grew | ${c_rss} MiB |"
+echo "| server | req/s | ratio to (a) | p50 | p99 | 200 answers | stream grew by | server CPU µs/request | redis-server CPU µs/request | peak RSS |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| (a) bare Hummingbird handler | $a_rps | 1.00 | $a_p50 | $a_p99 | $a_ok | – | $a_cpu | – | – |"
+echo "| (b) ingress, plaintext | $b_rps | $(ratio "$b_rps" "$a_rps") | $b_p50 | $b_p99 | $b_ok | $b_grew | $b_cpu | $b_redis | ${b_rss} MiB |"
+echo "| (c) ingress, safe mode | $c_rps | $(ratio "$c_rps" "$a_rps") | $c_p50 | $c_p99 | $c_ok | $c_grew | $c_cpu | $c_redis | ${c_rss} MiB |"
 echo
 echo "A stream may grow by up to $connections more than the 200 answers wrk counted: requests in flight when wrk stops are queued, but their answers are never read."

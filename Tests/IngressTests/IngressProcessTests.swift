@@ -33,6 +33,7 @@ import Glibc
 
     @Test func spooledMessagesSurviveSIGKILLAndAreReplayedByTheNextIngress() async throws {
         let redis = try await RedisServerProcess(extraArguments: ["--appendonly", "yes"])
+        defer { redis.stop() }
         redis.stop()  // Redis is down while the messages arrive
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("process-spool-\(UInt32.random(in: 0...UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: spool) }

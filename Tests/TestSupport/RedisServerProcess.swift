@@ -21,7 +21,12 @@ public final class RedisServerProcess: Sendable {
     }
 
     deinit {
-        process.withLock { $0?.terminate() }
+        // Never leave a server behind: kill it outright and reap it.
+        process.withLock { child in
+            guard let child else { return }
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 
