@@ -27,6 +27,7 @@ export WECHAT_APPID="${WECHAT_APPID:-wxdemo0000000000}"
 export WECHAT_APPSECRET="${WECHAT_APPSECRET:-demo-secret}"
 export INGRESS_HOST="${INGRESS_HOST:-127.0.0.1}"
 export INGRESS_PORT="${INGRESS_PORT:-8080}"
+export INGRESS_SPOOL_DIR="${INGRESS_SPOOL_DIR:-$PWD/.run/spool}"
 
 "$bin/ingress" & pids+=($!)
 "$bin/worker" & pids+=($!)
