@@ -8,6 +8,7 @@ struct IngressComponents: Sendable {
     let settings: IngressSettings
     let redis: RedisClient
     let queue: InboundQueue
+    let batcher: EnqueueBatcher
     let spool: Spool
     let metrics: IngressMetrics
     let logger: Logger
@@ -21,7 +22,7 @@ struct IngressComponents: Sendable {
             logger.info("the spool holds \(spool.gauge.records) messages from an earlier run; they will be replayed when Redis answers")
         }
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: configuration.appID), dedupWindowSeconds: settings.dedupWindowSeconds, maximumLength: settings.streamMaximumLength)
-        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, spool: spool, metrics: IngressMetrics(), logger: logger)
+        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, batcher: EnqueueBatcher(queue: queue), spool: spool, metrics: IngressMetrics(), logger: logger)
     }
 
     /// The safe-mode crypto, when an EncodingAESKey is configured.
@@ -33,7 +34,7 @@ struct IngressComponents: Sendable {
     /// The HTTP application: WeChat's callback, health, readiness and metrics.
     func application() throws(MessageCryptoError) -> some ApplicationProtocol {
         let router = Router()
-        WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), queue: queue, spool: spool, metrics: metrics, logger: logger)
+        WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), batcher: batcher, spool: spool, metrics: metrics, logger: logger)
             .addRoutes(to: router)
         HealthController(redis: redis, spool: spool, settings: settings, metrics: metrics).addRoutes(to: router)
         return Application(
@@ -43,8 +44,8 @@ struct IngressComponents: Sendable {
         )
     }
 
-    /// The background services: replaying the spool, watching the queue.
-    var backgroundServices: (drainer: SpoolDrainer, monitor: QueueMonitorService) {
-        (SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger))
+    /// The background services: the enqueue batcher, replaying the spool, watching the queue.
+    var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService) {
+        (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger))
     }
 }

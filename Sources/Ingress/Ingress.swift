@@ -50,11 +50,12 @@ struct Ingress: AsyncParsableCommand {
             ProcessEnvironment.printError("ingress: configuration error: WECHAT_AES_KEY is unusable: \(error)")
             throw ExitCode(2)
         }
-        let (drainer, monitor) = components.backgroundServices
-        // Shutdown runs in reverse: the HTTP server stops first, then the monitor, then the drainer makes a
-        // last replay attempt, and Redis closes last.
+        let (batcher, drainer, monitor) = components.backgroundServices
+        // Shutdown runs in reverse: the HTTP server stops first (finishing requests in flight), then the
+        // monitor, then the drainer makes a last replay attempt, then the batcher sends what waits, and
+        // Redis closes last.
         let group = ServiceGroup(
-            services: [redis, drainer, monitor, application],
+            services: [redis, batcher, drainer, monitor, application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

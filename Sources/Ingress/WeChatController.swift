@@ -14,7 +14,7 @@ struct WeChatController: Sendable {
     let configuration: RelayConfiguration
     let settings: IngressSettings
     let crypto: WeChatMessageCrypto?
-    let queue: InboundQueue
+    let batcher: EnqueueBatcher
     let spool: Spool
     let metrics: IngressMetrics
     let logger: Logger
@@ -121,7 +121,7 @@ struct WeChatController: Sendable {
         let start = ContinuousClock.now
         defer { metrics.enqueueDuration.record(duration: ContinuousClock.now - start) }
         do {
-            switch try await queue.enqueue(message) {
+            switch try await batcher.enqueue(message).get() {
             case .queued:
                 metrics.count(.queued)
             case .duplicate:

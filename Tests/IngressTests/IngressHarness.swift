@@ -14,6 +14,8 @@ struct IngressHarness {
     static let aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
     let components: IngressComponents
+    /// The enqueue batcher's loop, which the `ServiceGroup` runs in production.
+    private let batcherTask: Task<Void, Never>
     let appID: String
     let spoolDirectory: String
 
@@ -37,9 +39,12 @@ struct IngressHarness {
         logger.logLevel = .error
         components = try await IngressComponents.make(configuration: configuration, settings: settings, redis: redis, logger: logger)
         try? await components.queue.ensureConsumerGroup()
+        let batcher = components.batcher
+        batcherTask = Task { await batcher.run() }
     }
 
     func close() {
+        batcherTask.cancel()
         components.redis.close()
         components.spool.close()
         try? FileManager.default.removeItem(atPath: spoolDirectory)

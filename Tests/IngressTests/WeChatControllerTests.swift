@@ -160,7 +160,7 @@ import Testing
         #expect(harness.components.spool.gauge.records == 40)
 
         try await server.start()
-        let (drainer, _) = harness.components.backgroundServices
+        let drainer = harness.components.backgroundServices.drainer
         var drained = false
         for _ in 0..<100 where !drained {
             drained = await drainer.drain()

@@ -45,8 +45,8 @@ struct SpoolDrainer: Service {
                     logger.error("spool: \(chunk.payloads.count - messages.count) records in \(file) are not messages; skipped")
                 }
                 do {
-                    for result in try await queue.enqueue(messages) {
-                        if case .duplicate = try result.get() { duplicates += 1 }
+                    for outcome in try await queue.enqueue(messages) where outcome == .duplicate {
+                        duplicates += 1
                     }
                 } catch {
                     logger.warning("spool: replay of \(file) paused, Redis refused it: \(error)")
