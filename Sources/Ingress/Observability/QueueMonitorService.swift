@@ -3,9 +3,10 @@ import Logging
 import ServiceLifecycle
 import Shared
 
-/// Keeps the ingress's view of the queue current: creates the consumer group as soon as Redis answers
-/// (at id `0`, so messages queued before any worker ran are delivered), and every few seconds records the
-/// stream length against its cap and the spool's depth in the metrics.
+/// Keeps the ingress's view of the queue current: makes sure the consumer group exists whenever Redis
+/// answers (at id `0`, so messages queued before any worker ran are delivered; checked every tick, so a
+/// Redis that restarted empty gets it back), and records the stream length against its cap and the
+/// spool's depth in the metrics.
 struct QueueMonitorService: Service {
     let queue: InboundQueue
     let spool: Spool
@@ -14,16 +15,12 @@ struct QueueMonitorService: Service {
     var interval: Duration = .seconds(5)
 
     func run() async throws {
-        var groupReady = false
         metrics.streamMaximumLength.record(queue.maximumLength)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if !groupReady {
-                do {
-                    try await queue.ensureConsumerGroup()
-                    groupReady = true
-                } catch {
-                    logger.debug("consumer group not created yet: \(error)")
-                }
+            do {
+                try await queue.ensureConsumerGroup()
+            } catch {
+                logger.debug("consumer group not checked: \(error)")
             }
             if let length = try? await queue.redis.send("XLEN", RedisArgument(queue.keys.inbound)).integer {
                 metrics.streamLength.record(length)
