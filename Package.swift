@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "worker", targets: ["Worker"]),
         .executable(name: "redis-bench", targets: ["RedisBench"]),
         .executable(name: "ingress-bench", targets: ["IngressBench"]),
+        .executable(name: "worker-bench", targets: ["WorkerBench"]),
         .library(name: "Shared", targets: ["Shared"]),
         .library(name: "WeChatFake", targets: ["WeChatFake"]),
     ],
@@ -116,6 +117,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "WorkerBench",
+            dependencies: [
+                "Shared", "WeChatFake",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/WorkerBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["Shared"],
@@ -142,6 +152,8 @@ let package = Package(
             name: "WorkerTests",
             dependencies: [
                 "Worker", "Shared", "TestSupport", "WeChatFake",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -27,6 +27,10 @@ struct WorkerRuntime: Sendable {
         configuration: RelayConfiguration, settings: WorkerSettings, handler custom: (any MessageHandler)? = nil,
         consumerName: String? = nil, logger: Logger = Logger(label: "worker")
     ) throws(RulesParseError) -> WorkerRuntime {
+        // The rules first: a bad file must fail before anything that needs shutting down exists.
+        let rules: RulesHandler? =
+            custom == nil && settings.webhookURL == nil
+            ? try RulesHandler(path: configuration.workerRules, logger: Logger(label: "worker.rules")) : nil
         let keys = QueueKeys(appID: configuration.appID)
         let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "worker.redis"))
         let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: configuration.workerConcurrency)
@@ -38,16 +42,15 @@ struct WorkerRuntime: Sendable {
         let sender = CustomerServiceSender(tokens: tokens, api: api) { path, duration, errcode in
             metrics.recordAPICall(path: path, duration: duration, errcode: errcode)
         }
-        var rules: RulesHandler?
         let handler: any MessageHandler
         if let custom {
             handler = custom
         } else if let url = settings.webhookURL {
             handler = WebhookHandler(url: url, httpClient: httpClient, timeout: settings.webhookTimeout, appID: configuration.appID)
+        } else if let rules {
+            handler = rules
         } else {
-            let loaded = try RulesHandler(path: configuration.workerRules, logger: Logger(label: "worker.rules"))
-            rules = loaded
-            handler = loaded
+            handler = RulesHandler(rules: .builtIn)
         }
         let queue = WorkQueue(redis: redis, keys: keys, consumer: consumerName ?? Self.uniqueConsumerName())
         let processor = MessageProcessor(
@@ -74,8 +77,13 @@ struct WorkerRuntime: Sendable {
     /// Runs until graceful shutdown (SIGTERM/SIGINT in the process; a trigger in tests), then closes the HTTP client.
     func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let group = ServiceGroup(services: services, gracefulShutdownSignals: signals, logger: logger)
-        defer { Task { [httpClient] in try? await httpClient.shutdown() } }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
     }
 
     /// `host-pid-random`: unique per process, readable in `worker status`.

@@ -29,7 +29,7 @@ struct ConsumerService: Service {
     var maximumDeliveries = 10
 
     private enum Child: Sendable {
-        case lane, background, deadline
+        case lane, background, deadline, shutdown
     }
 
     func run() async throws {
@@ -63,6 +63,7 @@ struct ConsumerService: Service {
         await withTaskGroup(of: Child.self) { group in
             group.addTask { await heartbeat(board); return .background }
             group.addTask { await maintain(); return .background }
+            group.addTask { await flag.wait(); return .shutdown }
             var lanes = 0
             var lastReclaim: ContinuousClock.Instant?
             var failures = 0
@@ -105,7 +106,7 @@ struct ConsumerService: Service {
                     case .deadline:
                         logger.warning("shutdown deadline reached: \(board.count) messages left pending for other workers")
                         group.cancelAll()
-                    case .background: break
+                    case .background, .shutdown: break
                     }
                 }
             }

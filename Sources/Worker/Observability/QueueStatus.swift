@@ -85,3 +85,11 @@ struct QueueStatus: Sendable {
         return lines.joined(separator: "\n")
     }
 }
+
+extension QueueStatus {
+    /// Entries of the group delivered and not yet acked.
+    static func pending(redis: RedisClient, keys: QueueKeys) async throws(RedisError) -> Int {
+        let reply = try await redis.send("XPENDING", RedisArgument(keys.inbound), RedisArgument(keys.consumerGroup))
+        return Int(reply.array?.first?.integer ?? 0)
+    }
+}
