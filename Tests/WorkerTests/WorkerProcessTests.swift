@@ -167,6 +167,35 @@ import WeChatFake
         let purge = try await runToEnd(["dead-letters", "purge"], environment: environment)
         #expect(purge.output.contains("purged 1"))
     }
+
+    @Test func sighupReloadsTheRulesAndKeepsThemWhenTheNewFileIsBad() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UInt64.random(in: 0...UInt64.max)).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "keywords:\n  - exact: ping\n    reply: pong\ndefault: none\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let worker = try startWorkers(1, appID: appID, fake: fake, extra: ["WORKER_RULES": path])[0]
+        func ask(_ number: Int) async throws -> String? {
+            try await WorkerHarness.enqueue([try WorkerHarness.text("ping", from: "hup", appID: appID)], appID: appID, redis: redis)
+            _ = await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count >= number }
+            return WorkerHarness.deliveredTexts(fake)["hup"]?.last
+        }
+        #expect(try await ask(1) == "pong")
+        try "keywords:\n  - exact: ping\n    reply: PONG\ndefault: none\n".write(toFile: path, atomically: true, encoding: .utf8)
+        worker.signal(SIGHUP)
+        #expect(await WorkerHarness.eventually(seconds: 30) { worker.log.contains("reloaded the rules") })
+        #expect(try await ask(2) == "PONG")
+        try "keywords:\n  - exakt: ping\n".write(toFile: path, atomically: true, encoding: .utf8)
+        worker.signal(SIGHUP)
+        #expect(await WorkerHarness.eventually(seconds: 30) { worker.log.contains("keeping the rules in force") })
+        #expect(try await ask(3) == "PONG")
+        #expect(await stop(worker, SIGTERM) == 0)
+        await fake.stop()
+        #expect(worker.log.contains("\(path), line 2"))
+    }
 }
 
 /// Runs blocking work (waiting for a child process) on a new thread, so the two cooperative threads of
