@@ -301,3 +301,49 @@ import WeChatFake
         #expect(text.contains("wechat_worker_api_seconds_bucket"))
     }
 }
+
+/// Claims: heartbeats keep slow work from being stolen; a message that keeps killing workers stops.
+@Suite struct ClaimTests {
+    @Test func slowHandlersKeepTheirClaimAndAreNotRepliedTwice() async throws {
+        struct Slow: MessageHandler {
+            func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+                try await Task.sleep(for: .seconds(3))
+                guard case .text(let content, _) = message.kind else { return [] }
+                return [.text(content)]
+            }
+        }
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let workers = try (0..<2).map { _ in RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "1s"], handler: Slow())) }
+        try await WorkerHarness.enqueue((0..<4).map { try WorkerHarness.text("slow \($0)", from: "s\($0)", appID: appID) }, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count >= 4 })
+        try await Task.sleep(for: .seconds(1))
+        for worker in workers { await worker.stop() }
+        await fake.stop()
+        #expect(fake.deliveredMessages.count == 4)
+    }
+
+    @Test func aMessageDeliveredTooOftenIsDeadLettered() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let keys = QueueKeys(appID: appID)
+        try await InboundQueue(redis: redis, keys: keys).ensureConsumerGroup()
+        try await WorkerHarness.enqueue([try WorkerHarness.text("poison", from: "p", appID: appID)], appID: appID, redis: redis)
+        let taken = try StreamEntry.fromRead(try await redis.send("XREADGROUP", "GROUP", "workers", "ghost", "COUNT", "1", "STREAMS", RedisArgument(keys.inbound), ">"))
+        let id = try #require(taken.first?.id)
+        // Eleven more deliveries, as if eleven workers had crashed on it.
+        for _ in 0..<11 { try await redis.send("XCLAIM", RedisArgument(keys.inbound), "workers", "ghost", "0", RedisArgument(id)) }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "100ms"]))
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
+        await worker.stop()
+        await fake.stop()
+        #expect(try await DeadLetters(redis: redis, keys: keys).list().first?.reason == "too-many-deliveries")
+        #expect(fake.deliveredMessages.isEmpty)
+    }
+}

@@ -196,6 +196,28 @@ import WeChatFake
         await fake.stop()
         #expect(worker.log.contains("\(path), line 2"))
     }
+
+    @Test func healthAndMetricsEndpointsAnswer() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        // A free port: bind a throwaway fake server to port 0, note the port, stop it.
+        let probe = FakeWeChatAPI(apps: [:])
+        let port = try await probe.start()
+        await probe.stop()
+        let worker = try startWorkers(1, appID: appID, fake: fake, extra: ["WORKER_METRICS_PORT": String(port)])[0]
+        try await WorkerHarness.enqueue([try WorkerHarness.text("metrics", from: "mu", appID: appID)], appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count == 1 })
+        let health = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/healthz") }
+        let metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }
+        #expect(await stop(worker, SIGTERM) == 0)
+        await fake.stop()
+        #expect(health.status == 200)
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#))
+    }
 }
 
 /// Runs blocking work (waiting for a child process) on a new thread, so the two cooperative threads of

@@ -76,7 +76,7 @@ public struct WeChatAPIClient: Sendable {
         let bytes: ByteBuffer
         let status: Int
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+            let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
             status = Int(response.status.code)
             bytes = try await response.body.collect(upTo: 1 << 20)
         } catch {

@@ -6,6 +6,9 @@ import Shared
 
 /// `GET /healthz` (the process answers and Redis too) and `GET /metrics` (Prometheus text) on
 /// `WORKER_METRICS_HOST:WORKER_METRICS_PORT`.
+///
+/// A port that cannot be bound (two workers on one host with the same port) is logged, and the worker
+/// goes on consuming without metrics: losing the metrics endpoint must not stop the replies.
 struct MetricsServer: Service {
     let host: String
     let port: Int
@@ -31,7 +34,12 @@ struct MetricsServer: Service {
             onServerRunning: { channel in logger.info("metrics on http://\(host):\(channel.localAddress?.port ?? port)/metrics") },
             logger: logger
         )
-        try await app.run()
+        do {
+            try await app.run()
+        } catch {
+            logger.error("metrics server on \(host):\(port) failed: \(error); consuming goes on without /metrics")
+            try? await gracefulShutdown()
+        }
     }
 
     private static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
