@@ -1,5 +1,5 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run test build deps bench bench-redis bench-ingress fuzz clean
+.PHONY: run test build deps bench bench-redis bench-ingress bench-worker fuzz clean
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
@@ -14,13 +14,16 @@ build: deps
 deps:
 	bash scripts/deps.sh
 
-bench: bench-redis bench-ingress
+bench: bench-redis bench-ingress bench-worker
 
 bench-redis: deps
 	bash scripts/bench-redis.sh
 
 bench-ingress: deps
 	bash scripts/bench-ingress.sh
+
+bench-worker: deps
+	bash scripts/bench-worker.sh
 
 fuzz:
 	bash Fuzz/fuzz.sh $(FUZZ_SECONDS)

@@ -14,7 +14,9 @@ let package = Package(
         .executable(name: "worker", targets: ["Worker"]),
         .executable(name: "redis-bench", targets: ["RedisBench"]),
         .executable(name: "ingress-bench", targets: ["IngressBench"]),
+        .executable(name: "worker-bench", targets: ["WorkerBench"]),
         .library(name: "Shared", targets: ["Shared"]),
+        .library(name: "WeChatFake", targets: ["WeChatFake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Debian's libhiredis-dev (0.14.1), reached through pkg-config; only Shared/Redis imports it.
@@ -45,6 +49,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -68,6 +74,12 @@ let package = Package(
             name: "Worker",
             dependencies: [
                 "Shared",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -93,6 +105,27 @@ let package = Package(
             path: "Benchmarks/IngressBench",
             swiftSettings: swiftSettings
         ),
+        // The fake api.weixin.qq.com: used in process by the tests and wrapped by `wxsim api`.
+        .target(
+            name: "WeChatFake",
+            dependencies: [
+                "Shared",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WorkerBench",
+            dependencies: [
+                "Shared", "WeChatFake",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/WorkerBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["Shared"],
@@ -112,6 +145,16 @@ let package = Package(
             dependencies: [
                 "Ingress", "Shared", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "Worker", "Shared", "TestSupport", "WeChatFake",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -42,6 +42,12 @@ public final class ServiceProcess: Sendable {
         return child.terminationStatus
     }
 
+    /// Sends `signal` (e.g. SIGHUP) without waiting.
+    public func signal(_ signal: Int32) {
+        guard let child = process.withLock({ $0 }), child.isRunning else { return }
+        kill(child.processIdentifier, signal)
+    }
+
     /// What the process printed so far.
     public var log: String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""

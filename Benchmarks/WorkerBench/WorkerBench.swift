@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import Shared
+import Synchronization
+import WeChatFake
+
+/// `worker-bench BIN_DIR REDIS_URL`: replies/s of the built `worker` processes draining a pre-loaded
+/// stream into the in-process fake WeChat API, for each latency × process count. Prints one markdown row
+/// per cell. Throughput is measured from the first to the last reply, so process start-up is excluded.
+@main
+struct WorkerBench {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count >= 3 else {
+            print("usage: worker-bench BIN_DIR REDIS_URL")
+            return
+        }
+        let binDirectory = arguments[1]
+        let redisURL = arguments[2]
+        let environment = ProcessInfo.processInfo.environment
+        let concurrency = Int(environment["BENCH_CONCURRENCY"] ?? "") ?? 64
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: redisURL)))
+        defer { redis.close() }
+
+        print("| API latency | worker processes | concurrency per process | messages | replies/s | goal |")
+        print("|---:|---:|---:|---:|---:|---|")
+        for latency in [0, 100] {
+            for processes in [1, 2] {
+                let count = latency == 0 ? Int(environment["BENCH_MESSAGES"] ?? "") ?? 20_000 : processes * concurrency * 40
+                let rate = try await cell(
+                    latencyMilliseconds: latency, processes: processes, count: count, concurrency: concurrency,
+                    binDirectory: binDirectory, redisURL: redisURL, redis: redis)
+                let goal: String
+                if latency == 0 {
+                    goal = processes == 2 ? "≥ 5 000/s" : ""
+                } else {
+                    let ideal = Double(processes * concurrency) / (Double(latency) / 1000)
+                    goal = "≥ \(Int(ideal * 0.9))/s (90% of \(Int(ideal)))"
+                }
+                print("| \(latency) ms | \(processes) | \(concurrency) | \(count) | \(Int(rate)) | \(goal) |")
+            }
+        }
+    }
+
+    static func cell(
+        latencyMilliseconds: Int, processes: Int, count: Int, concurrency: Int, binDirectory: String, redisURL: String, redis: RedisClient
+    ) async throws -> Double {
+        let appID = "wxbench\(UInt32.random(in: 0...UInt32.max))"
+        let times = Mutex<(first: ContinuousClock.Instant?, last: ContinuousClock.Instant?, delivered: Int)>((nil, nil, 0))
+        let fake = FakeWeChatAPI(
+            apps: [appID: "bench-secret"], faults: FakeWeChatFaults(latency: .milliseconds(latencyMilliseconds)),
+            onCall: { call in
+                guard call.isDeliveredMessage else { return }
+                let now = ContinuousClock.now
+                times.withLock { state in
+                    if state.first == nil { state.first = now }
+                    state.last = now
+                    state.delivered += 1
+                }
+            })
+        try await fake.start()
+        // Pre-load the stream.
+        let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: appID))
+        try await queue.ensureConsumerGroup()
+        var batch: [QueuedMessage] = []
+        for index in 0..<count {
+            let fields = [
+                XMLField("ToUserName", "gh_bench"), XMLField("FromUserName", "user\(index % 1000)"), XMLField("CreateTime", "1700000000"),
+                XMLField("MsgType", "text"), XMLField("Content", "bench \(index)"), XMLField("MsgId", String(index + 1)),
+            ]
+            let envelope = MessageEnvelope(appID: appID, receivedAtMilliseconds: 0, message: try InboundMessage(fields: fields))
+            batch.append(QueuedMessage(dedupKey: envelope.dedupKey, receivedAtMillis: 0, envelopeVersion: 1, body: envelope.encoded()))
+            if batch.count == 500 {
+                _ = try await queue.enqueue(batch)
+                batch.removeAll()
+            }
+        }
+        if !batch.isEmpty { _ = try await queue.enqueue(batch) }
+
+        var children: [Process] = []
+        for _ in 0..<processes {
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: binDirectory).appendingPathComponent("worker")
+            var variables = ProcessInfo.processInfo.environment
+            variables.merge([
+                "REDIS_URL": redisURL, "WECHAT_APPID": appID, "WECHAT_APPSECRET": "bench-secret", "WECHAT_API_BASE": fake.baseURL,
+                "WORKER_CONCURRENCY": String(concurrency), "WORKER_METRICS_PORT": "off", "LOG_LEVEL": "warning",
+            ]) { $1 }
+            child.environment = variables
+            try child.run()
+            children.append(child)
+        }
+        let deadline = ContinuousClock.now + .seconds(300)
+        while times.withLock({ $0.delivered }) < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        for child in children {
+            kill(child.processIdentifier, SIGTERM)
+        }
+        for child in children { child.waitUntilExit() }
+        await fake.stop()
+        let (first, last, delivered) = times.withLock { ($0.first, $0.last, $0.delivered) }
+        try await redis.send("DEL", RedisArgument(QueueKeys(appID: appID).inbound))
+        guard let first, let last, delivered > 1 else { return 0 }
+        let seconds = Double((last - first).components.attoseconds) / 1e18 + Double((last - first).components.seconds)
+        return Double(delivered - 1) / seconds
+    }
+}

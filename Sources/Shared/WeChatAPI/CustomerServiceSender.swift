@@ -1,0 +1,77 @@
+/// Sends customer-service messages (`/cgi-bin/message/custom/send`) and typing indicators with the
+/// shared access_token: on 40001/40014/42001 the failed token is expired (compare-and-delete), a fresh
+/// one obtained once, and the request retried once. A second token failure is thrown, never looped on.
+public struct CustomerServiceSender: Sendable {
+    public let tokens: AccessTokenProvider
+    public let api: WeChatAPIClient
+    /// Called after each API call with its path, its duration and the errcode (0 on success, nil when
+    /// WeChat did not answer with one).
+    public let observe: @Sendable (_ path: String, _ duration: Duration, _ errcode: Int?) -> Void
+
+    public init(tokens: AccessTokenProvider, api: WeChatAPIClient, observe: @escaping @Sendable (String, Duration, Int?) -> Void = { _, _, _ in }) {
+        self.tokens = tokens
+        self.api = api
+        self.observe = observe
+    }
+
+    public func send(_ message: CustomerServiceMessage) async throws(WeChatAPIError) {
+        try await post(path: "/cgi-bin/message/custom/send", body: message.jsonBody())
+    }
+
+    /// `Typing` or `CancelTyping` for one user; failures are the caller's to ignore.
+    public func typing(toUser openID: String, on: Bool = true) async throws(WeChatAPIError) {
+        let body = "{\"touser\":\"\(openID.jsonEscaped)\",\"command\":\"\(on ? "Typing" : "CancelTyping")\"}"
+        try await post(path: "/cgi-bin/message/custom/typing", body: Array(body.utf8))
+    }
+
+    private func post(path: String, body: [UInt8]) async throws(WeChatAPIError) {
+        let first = try await tokens.token()
+        do {
+            try await timed(path) { () async throws(WeChatAPIError) in try await api.post(path: path, accessToken: first, body: body) }
+        } catch where error.retryClass == .refreshToken {
+            await tokens.invalidate(first)
+            let second = try await tokens.token(excluding: first)
+            do {
+                try await timed(path) { () async throws(WeChatAPIError) in try await api.post(path: path, accessToken: second, body: body) }
+            } catch where error.retryClass == .refreshToken {
+                // Twice in a row with two different tokens: the AppSecret or the IP allowlist is wrong.
+                await tokens.invalidate(second)
+                throw error
+            }
+        }
+    }
+
+    private func timed(_ path: String, _ call: () async throws(WeChatAPIError) -> Void) async throws(WeChatAPIError) {
+        let start = ContinuousClock.now
+        do {
+            try await call()
+            observe(path, .now - start, 0)
+        } catch {
+            observe(path, .now - start, error.errcode)
+            throw error
+        }
+    }
+}
+
+extension String {
+    /// The string's characters escaped for a JSON string literal.
+    fileprivate var jsonEscaped: String {
+        var result = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    result += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result
+    }
+}

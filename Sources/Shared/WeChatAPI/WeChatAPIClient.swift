@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The raw WeChat API calls this project makes, over one shared AsyncHTTPClient: fetching a token and
+/// posting a JSON body with a token. No caching and no retries here: ``AccessTokenProvider`` and
+/// ``CustomerServiceSender`` decide those.
+///
+/// Thread safety: every method may be called from any task; the HTTP client is event-loop driven and
+/// never blocks a Swift concurrency thread.
+public struct WeChatAPIClient: Sendable {
+    /// `https://api.weixin.qq.com` or a fake's loopback URL, without a trailing slash.
+    public let baseURL: String
+    public let httpClient: HTTPClient
+    /// How long one request may take, connect included.
+    public let timeout: Duration
+
+    public init(baseURL: String, httpClient: HTTPClient, timeout: Duration = .seconds(10)) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.httpClient = httpClient
+        self.timeout = timeout
+    }
+
+    /// An HTTP client sized for `concurrency` requests in flight to one host.
+    public static func makeHTTPClient(concurrency: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// Fetches a new token (`stable`: `POST /cgi-bin/stable_token`; `classic`: `GET /cgi-bin/token`).
+    public func fetchToken(kind: TokenAPIKind, appID: String, secret: String) async throws(WeChatAPIError) -> AccessToken {
+        let reply: [String: JSONValue]
+        switch kind {
+        case .stable:
+            let body = StableTokenRequest(grant_type: "client_credential", appid: appID, secret: secret, force_refresh: false)
+            reply = try await call(.POST, path: "/cgi-bin/stable_token", query: [], body: Self.encode(body))
+        case .classic:
+            reply = try await call(.GET, path: "/cgi-bin/token", query: [("grant_type", "client_credential"), ("appid", appID), ("secret", secret)], body: nil)
+        }
+        if let code = reply["errcode"]?.int, code != 0 {
+            throw .api(errcode: code, errmsg: reply["errmsg"]?.string ?? "")
+        }
+        guard let token = reply["access_token"]?.string, !token.isEmpty else { throw .invalidResponse("no access_token in the token reply") }
+        return AccessToken(value: token, expiresIn: reply["expires_in"]?.int ?? 7200)
+    }
+
+    /// Posts a JSON body to `path?access_token=…`; returns normally only for `errcode` 0 (or none).
+    public func post(path: String, accessToken: String, body: [UInt8]) async throws(WeChatAPIError) {
+        let reply = try await call(.POST, path: path, query: [("access_token", accessToken)], body: body)
+        if let code = reply["errcode"]?.int, code != 0 {
+            throw .api(errcode: code, errmsg: reply["errmsg"]?.string ?? "")
+        }
+    }
+
+    private func call(_ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?) async throws(WeChatAPIError) -> [String: JSONValue] {
+        var url = baseURL + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let bytes: ByteBuffer
+        let status: Int
+        do {
+            let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
+            status = Int(response.status.code)
+            bytes = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw .transport(String(describing: error))
+        }
+        guard status == 200 else { throw .http(status: status) }
+        do {
+            return try JSONDecoder().decode([String: JSONValue].self, from: Data(bytes.readableBytesView))
+        } catch {
+            throw .invalidResponse("not a JSON object")
+        }
+    }
+
+    private struct StableTokenRequest: Encodable {
+        var grant_type: String
+        var appid: String
+        var secret: String
+        var force_refresh: Bool
+    }
+
+    private static func encode(_ value: some Encodable) -> [UInt8] {
+        (try? Array(JSONEncoder().encode(value))) ?? []
+    }
+
+    private static func percentEncoded(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                result.append(Character(Unicode.Scalar(byte)))
+            default:
+                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return result
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,20 @@
+import Shared
+
+/// One request the fake API answered, as recorded for tests and printed by `wxsim api`.
+public struct FakeWeChatCall: Sendable, Hashable {
+    /// `/cgi-bin/token`, `/cgi-bin/stable_token`, `/cgi-bin/message/custom/send`, `/cgi-bin/message/custom/typing`, ...
+    public var path: String
+    /// The HTTP status answered.
+    public var status: Int
+    /// The errcode answered (0 for success; nil for HTTP errors).
+    public var errcode: Int?
+    /// The AppID the call was for (from the credentials or the token), when known.
+    public var appID: String?
+    /// The decoded customer-service message of a send, when the body was valid.
+    public var message: CustomerServiceMessage?
+    /// The raw request body, as text.
+    public var body: String
+
+    /// True for a customer-service send that WeChat would have delivered.
+    public var isDeliveredMessage: Bool { path == FakeWeChatAPI.sendPath && errcode == 0 }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Logging
+import Shared
+
+/// `worker` / `worker serve`: the service itself.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the worker service (the default).")
+
+    @Option(name: .customLong("redis-url"), help: "Redis to consume from (REDIS_URL).")
+    var redisURL: String?
+
+    @Option(help: "Messages handled at once by this process (WORKER_CONCURRENCY).")
+    var concurrency: Int?
+
+    func run() async throws {
+        ProcessEnvironment.bootstrapLogging()
+        let logger = Logger(label: "worker")
+        let environment = ProcessEnvironment.variables(overriding: [
+            "REDIS_URL": redisURL, "WORKER_CONCURRENCY": concurrency.map(String.init),
+        ])
+        let runtime: WorkerRuntime
+        do {
+            let configuration = try RelayConfiguration(role: .worker, environment: environment)
+            let settings = try WorkerSettings(environment: environment)
+            runtime = try WorkerRuntime.make(configuration: configuration, settings: settings, logger: logger)
+        } catch {
+            ProcessEnvironment.printError("worker: \(error)")
+            throw ExitCode(2)
+        }
+        try await runtime.run()
+        logger.info("worker stopped")
+    }
+}

@@ -1,0 +1,22 @@
+import Shared
+
+/// The business logic of the worker: one inbound message in, zero or more outbound messages out, sent
+/// to the message's sender through the customer-service API.
+///
+/// Implementations must be safe to call concurrently (messages of different users run at once) and
+/// should be idempotent in their side effects: a message can be handled again after a crash.
+/// Throw ``HandlerError/retryLater(_:)`` for a transient failure (the message is retried with backoff)
+/// and ``HandlerError/permanent(_:)`` for one a retry cannot fix (dead-lettered); any other error counts
+/// as transient.
+///
+/// ```swift
+/// struct ShoutHandler: MessageHandler {
+///     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+///         guard case .text(let content, _) = message.kind else { return [] }
+///         return [.text(content.uppercased())]
+///     }
+/// }
+/// ```
+protocol MessageHandler: Sendable {
+    func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content]
+}

@@ -1,0 +1,106 @@
+import Logging
+import Shared
+import Synchronization
+
+/// The built-in ``MessageHandler``: answers with ``Rules`` (from `WORKER_RULES` or the built-in
+/// default). ``reload()`` re-reads the file (on SIGHUP) and keeps the old rules when the new file is bad.
+final class RulesHandler: MessageHandler {
+    private let current: Mutex<Rules>
+    let path: String?
+    private let logger: Logger
+
+    init(rules: Rules, path: String? = nil, logger: Logger = Logger(label: "worker.rules")) {
+        current = Mutex(rules)
+        self.path = path
+        self.logger = logger
+    }
+
+    /// Loads the rules at `path`, or the built-in ones when `path` is nil.
+    convenience init(path: String?, logger: Logger = Logger(label: "worker.rules")) throws(RulesParseError) {
+        let rules = try path.map { path throws(RulesParseError) in try RulesParser.load(path: path) } ?? .builtIn
+        self.init(rules: rules, path: path, logger: logger)
+    }
+
+    var rules: Rules { current.withLock { $0 } }
+
+    /// Re-reads the file; on error logs it and keeps the rules in force.
+    @discardableResult
+    func reload() -> Bool {
+        guard let path else { return true }
+        do {
+            let rules = try RulesParser.load(path: path)
+            current.withLock { $0 = rules }
+            logger.info("reloaded the rules from \(path): \(rules.keywords.count) keyword rules")
+            return true
+        } catch {
+            logger.error("\(error); keeping the rules in force")
+            return false
+        }
+    }
+
+    func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+        Self.reply(to: message, rules: rules)
+    }
+
+    static func reply(to message: InboundMessage, rules: Rules) -> [CustomerServiceMessage.Content] {
+        switch message.kind {
+        case .text(let content, _):
+            let text = content.trimmingWhitespace
+            for keyword in rules.keywords {
+                switch keyword.match {
+                case .exact(let expected) where text == expected: return [keyword.reply]
+                case .contains(let part) where text.contains(part): return [keyword.reply]
+                case .regex(let pattern):
+                    guard let regex = try? Regex(pattern), let match = try? regex.firstMatch(in: text) else { continue }
+                    var groups: [String] = []
+                    for index in 0..<match.output.count {
+                        groups.append(match.output[index].substring.map(String.init) ?? "")
+                    }
+                    return [substitute(keyword.reply, groups: groups)]
+                default: continue
+                }
+            }
+            switch rules.fallback {
+            case .echo: return content.isEmpty ? [] : [.text(content)]
+            case .none: return []
+            case .reply(let reply): return [reply]
+            }
+        case .image(_, let mediaID):
+            return rules.fallback == .echo && !mediaID.isEmpty ? [.image(mediaID: mediaID)] : []
+        case .voice(let mediaID, _, _):
+            return rules.fallback == .echo && !mediaID.isEmpty ? [.voice(mediaID: mediaID)] : []
+        case .event(let event):
+            if case .subscribe = event, let welcome = rules.subscribe { return [welcome] }
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// Replaces `$1`…`$9` in a text reply with the capture groups (`$0` is the whole match).
+    private static func substitute(_ reply: CustomerServiceMessage.Content, groups: [String]) -> CustomerServiceMessage.Content {
+        guard case .text(let template) = reply else { return reply }
+        var result = ""
+        var characters = template.makeIterator()
+        var pending: Character? = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if character == "$", let next = pending, let digit = next.wholeNumberValue, digit < groups.count {
+                result += groups[digit]
+                pending = characters.next()
+            } else {
+                result.append(character)
+            }
+        }
+        return .text(result)
+    }
+}
+
+extension String {
+    fileprivate var trimmingWhitespace: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return String(text)
+    }
+}

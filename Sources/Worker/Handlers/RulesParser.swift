@@ -1,0 +1,161 @@
+import Shared
+import Yams
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Reads a rules file (YAML, parsed with Yams):
+///
+/// ```yaml
+/// subscribe: "Welcome!"
+/// keywords:
+///   - exact: "ping"
+///     reply: "pong"
+///   - contains: "price"
+///     reply: "See the price list"
+///   - regex: "^order\\s+(\\d+)$"
+///     reply: "Order $1 is on its way"
+///   - exact: "logo"
+///     reply: {image: MEDIA_ID}
+/// default: echo          # echo | none | any other string (or a reply mapping)
+/// ```
+///
+/// A reply is a string (text) or a mapping with one key: `text`, `image`, `voice`, `mpnews` (a media
+/// id), `video` (`media_id`, `thumb_media_id`, `title`, `description`) or `news` (`title`,
+/// `description`, `url`, `picurl`). Every problem is reported with the file and line.
+enum RulesParser {
+    static func load(path: String) throws(RulesParseError) -> Rules {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw RulesParseError(file: path, line: nil, problem: "cannot be read (\(error))")
+        }
+        return try parse(text, file: path)
+    }
+
+    static func parse(_ text: String, file: String) throws(RulesParseError) -> Rules {
+        func fail(_ node: Node?, _ problem: String) -> RulesParseError {
+            RulesParseError(file: file, line: node?.mark?.line, problem: problem)
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+                throw RulesParseError(file: file, line: mark.line, problem: "not valid YAML: \(problem)")
+            default:
+                throw RulesParseError(file: file, line: nil, problem: "not valid YAML: \(error)")
+            }
+        } catch {
+            throw RulesParseError(file: file, line: nil, problem: "not valid YAML: \(error)")
+        }
+        guard let root else { return Rules(subscribe: nil, keywords: [], fallback: .none) }
+        guard let mapping = root.mapping else { throw fail(root, "the top level must be a mapping (subscribe, keywords, default)") }
+
+        var rules = Rules(subscribe: nil, keywords: [], fallback: .echo)
+        for (keyNode, value) in mapping {
+            switch keyNode.string {
+            case "subscribe":
+                rules.subscribe = try reply(value, file: file)
+            case "default":
+                if let word = value.scalar?.string, word == "echo" {
+                    rules.fallback = .echo
+                } else if let word = value.scalar?.string, word == "none" {
+                    rules.fallback = .none
+                } else {
+                    rules.fallback = .reply(try reply(value, file: file))
+                }
+            case "keywords":
+                guard let list = value.sequence else { throw fail(value, "keywords must be a list") }
+                for item in list {
+                    rules.keywords.append(try keyword(item, file: file))
+                }
+            default:
+                throw fail(keyNode, "unknown key '\(keyNode.string ?? "?")' (expected subscribe, keywords or default)")
+            }
+        }
+        return rules
+    }
+
+    private static func keyword(_ node: Node, file: String) throws(RulesParseError) -> Rules.Keyword {
+        func fail(_ node: Node?, _ problem: String) -> RulesParseError {
+            RulesParseError(file: file, line: node?.mark?.line, problem: problem)
+        }
+        guard let mapping = node.mapping else { throw fail(node, "a keyword rule must be a mapping with exact, contains or regex, and reply") }
+        var match: Rules.Match?
+        var replyContent: CustomerServiceMessage.Content?
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "exact", "contains", "regex":
+                guard match == nil else { throw fail(keyNode, "a keyword rule takes only one of exact, contains, regex") }
+                guard let text = value.scalar?.string, !text.isEmpty else { throw fail(value, "\(key) must be a non-empty string") }
+                switch key {
+                case "exact": match = .exact(text)
+                case "contains": match = .contains(text)
+                default:
+                    do {
+                        _ = try Regex(text)
+                    } catch {
+                        throw fail(value, "invalid regex '\(text)': \(error)")
+                    }
+                    match = .regex(pattern: text)
+                }
+            case "reply":
+                replyContent = try reply(value, file: file)
+            default:
+                throw fail(keyNode, "unknown key '\(key)' in a keyword rule (expected exact, contains, regex, reply)")
+            }
+        }
+        guard let match else { throw fail(node, "a keyword rule needs exact, contains or regex") }
+        guard let replyContent else { throw fail(node, "a keyword rule needs a reply") }
+        return Rules.Keyword(match: match, reply: replyContent)
+    }
+
+    private static func reply(_ node: Node, file: String) throws(RulesParseError) -> CustomerServiceMessage.Content {
+        func fail(_ node: Node?, _ problem: String) -> RulesParseError {
+            RulesParseError(file: file, line: node?.mark?.line, problem: problem)
+        }
+        if let scalar = node.scalar {
+            guard !scalar.string.isEmpty else { throw fail(node, "a reply must not be empty") }
+            return .text(scalar.string)
+        }
+        guard let mapping = node.mapping, mapping.count == 1, let (typeNode, value) = mapping.first else {
+            throw fail(node, "a reply must be a string or a mapping with one type (text, image, voice, video, news, mpnews)")
+        }
+        func string(_ name: String, in fields: Node.Mapping, required: Bool = true) throws(RulesParseError) -> String? {
+            let found = fields[name]?.scalar?.string
+            if required, found?.isEmpty ?? true { throw fail(value, "\(typeNode.string ?? "") needs \(name)") }
+            return found
+        }
+        switch typeNode.string ?? "" {
+        case "text", "image", "voice", "mpnews":
+            guard let text = value.scalar?.string, !text.isEmpty else { throw fail(value, "\(typeNode.string ?? "") needs a string value") }
+            switch typeNode.string {
+            case "text": return .text(text)
+            case "image": return .image(mediaID: text)
+            case "voice": return .voice(mediaID: text)
+            default: return .mpnews(mediaID: text)
+            }
+        case "video":
+            guard let fields = value.mapping else { throw fail(value, "video needs media_id and thumb_media_id") }
+            return .video(
+                mediaID: try string("media_id", in: fields) ?? "", thumbMediaID: try string("thumb_media_id", in: fields) ?? "",
+                title: try string("title", in: fields, required: false), description: try string("description", in: fields, required: false))
+        case "news":
+            let article = value.sequence?.first ?? value
+            guard let fields = article.mapping else { throw fail(value, "news needs title, description, url and picurl") }
+            return .news(
+                CustomerServiceMessage.Article(
+                    title: try string("title", in: fields) ?? "", description: try string("description", in: fields, required: false) ?? "",
+                    url: try string("url", in: fields) ?? "", picURL: try string("picurl", in: fields, required: false) ?? ""))
+        default:
+            throw fail(typeNode, "unknown reply type '\(typeNode.string ?? "")' (expected text, image, voice, video, news, mpnews)")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import Shared
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A ``MessageHandler`` that asks the team's own service (`WORKER_WEBHOOK_URL`, any language).
+///
+/// Request: `POST` JSON
+/// `{"appid":"wx…","dedup_key":"…","from":"OPENID","to":"gh_…","create_time":1714036504,"msgtype":"text","event":null,"fields":{"Content":"hi",…}}`
+/// (`fields` holds every top-level field of the push as text).
+/// Answer: `{"messages":[{"msgtype":"text","text":{"content":"hello"}}, …]}`, each message in the
+/// customer-service body format without `touser` (it goes to the sender); `{}` or `{"messages":[]}` for no reply.
+/// Timeouts, connection errors and 5xx are retried like API errors; 4xx and unreadable answers are permanent.
+struct WebhookHandler: MessageHandler {
+    let url: String
+    let httpClient: HTTPClient
+    let timeout: Duration
+    let appID: String
+
+    func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+        var fields: [String: JSONValue] = [:]
+        for field in message.fields where fields[field.name] == nil {
+            fields[field.name] = .string(field.value)
+        }
+        let payload: [String: JSONValue] = [
+            "appid": .string(appID), "dedup_key": .string(message.dedupKey.rawValue), "from": .string(message.fromUserName),
+            "to": .string(message.toUserName), "create_time": .number(Double(message.createTime)), "msgtype": .string(message.msgType),
+            "event": message.event.map(JSONValue.string) ?? .null, "fields": .object(fields),
+        ]
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        request.body = .bytes(ByteBuffer(bytes: (try? Array(JSONEncoder().encode(payload))) ?? []))
+        let status: Int
+        let body: ByteBuffer
+        do {
+            let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
+            status = Int(response.status.code)
+            body = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw HandlerError.retryLater("webhook \(url): \(error)")
+        }
+        if status >= 500 || status == 429 { throw HandlerError.retryLater("webhook answered HTTP \(status)") }
+        guard (200..<300).contains(status) else { throw HandlerError.permanent("webhook answered HTTP \(status)") }
+        return try Self.messages(from: Array(body.readableBytesView), to: message.fromUserName)
+    }
+
+    /// Reads the webhook's answer.
+    static func messages(from body: [UInt8], to openID: String) throws -> [CustomerServiceMessage.Content] {
+        if body.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) { return [] }
+        guard let answer = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
+            throw HandlerError.permanent("webhook answer is not JSON")
+        }
+        let list: [JSONValue]
+        if let array = answer.array {
+            list = array
+        } else if let object = answer.object {
+            list = object["messages"]?.array ?? []
+        } else {
+            throw HandlerError.permanent("webhook answer must be an object with messages")
+        }
+        var contents: [CustomerServiceMessage.Content] = []
+        for item in list {
+            guard var object = item.object else { throw HandlerError.permanent("each webhook message must be an object") }
+            object["touser"] = .string(openID)
+            let bytes = (try? Array(JSONEncoder().encode(object))) ?? []
+            do {
+                contents.append(try CustomerServiceMessage(jsonBody: bytes).content)
+            } catch {
+                throw HandlerError.permanent("webhook message is not a customer-service message: \(error)")
+            }
+        }
+        return contents
+    }
+}

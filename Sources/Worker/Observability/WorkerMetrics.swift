@@ -1,0 +1,94 @@
+import CoreMetrics
+import Metrics
+import Prometheus
+import Shared
+
+/// The worker's metrics, recorded through swift-metrics into one Prometheus registry that
+/// `GET /metrics` renders.
+///
+/// - `wechat_worker_messages_total{outcome}`: entries finished (`replied`, `retried`, `dead_lettered`, `left_pending`);
+/// - `wechat_worker_replies_total`: customer-service messages sent;
+/// - `wechat_worker_api_seconds{path}`: WeChat API latency, a histogram;
+/// - `wechat_worker_api_errcodes_total{errcode}`: non-zero errcodes answered;
+/// - `wechat_worker_token_refreshes_total`, `wechat_worker_token_lock_waits_total`, `wechat_worker_token_invalidations_total`;
+/// - `wechat_worker_stream_lag`, `wechat_worker_stream_pending`, `wechat_worker_retry_scheduled`, `wechat_worker_dead_letters`.
+struct WorkerMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let replied: CoreMetrics.Counter
+    private let retried: CoreMetrics.Counter
+    private let deadLettered: CoreMetrics.Counter
+    private let leftPending: CoreMetrics.Counter
+    private let replies: CoreMetrics.Counter
+    let tokenRefreshes: CoreMetrics.Counter
+    let tokenLockWaits: CoreMetrics.Counter
+    let tokenInvalidations: CoreMetrics.Counter
+    let streamLag: CoreMetrics.Gauge
+    let streamPending: CoreMetrics.Gauge
+    let retryScheduled: CoreMetrics.Gauge
+    let deadLetters: CoreMetrics.Gauge
+
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets["wechat_worker_api_seconds"] = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+        func messages(_ outcome: String) -> CoreMetrics.Counter {
+            CoreMetrics.Counter(label: "wechat_worker_messages_total", dimensions: [("outcome", outcome)], factory: factory)
+        }
+        replied = messages("replied")
+        retried = messages("retried")
+        deadLettered = messages("dead_lettered")
+        leftPending = messages("left_pending")
+        replies = CoreMetrics.Counter(label: "wechat_worker_replies_total", factory: factory)
+        tokenRefreshes = CoreMetrics.Counter(label: "wechat_worker_token_refreshes_total", factory: factory)
+        tokenLockWaits = CoreMetrics.Counter(label: "wechat_worker_token_lock_waits_total", factory: factory)
+        tokenInvalidations = CoreMetrics.Counter(label: "wechat_worker_token_invalidations_total", factory: factory)
+        streamLag = CoreMetrics.Gauge(label: "wechat_worker_stream_lag", factory: factory)
+        streamPending = CoreMetrics.Gauge(label: "wechat_worker_stream_pending", factory: factory)
+        retryScheduled = CoreMetrics.Gauge(label: "wechat_worker_retry_scheduled", factory: factory)
+        deadLetters = CoreMetrics.Gauge(label: "wechat_worker_dead_letters", factory: factory)
+    }
+
+    func record(_ outcome: MessageProcessor.Outcome) {
+        switch outcome {
+        case .replied(let sent):
+            replied.increment()
+            if sent > 0 { replies.increment(by: sent) }
+        case .retryScheduled: retried.increment()
+        case .deadLettered: deadLettered.increment()
+        case .leftPending: leftPending.increment()
+        }
+    }
+
+    func recordAPICall(path: String, duration: Duration, errcode: Int?) {
+        CoreMetrics.Timer(label: "wechat_worker_api_seconds", dimensions: [("path", path)], factory: factory).recordNanoseconds(
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        if let errcode, errcode != 0 {
+            CoreMetrics.Counter(label: "wechat_worker_api_errcodes_total", dimensions: [("errcode", String(errcode))], factory: factory).increment()
+        }
+    }
+
+    func recordToken(_ event: AccessTokenProvider.TokenEvent) {
+        switch event {
+        case .fetched: tokenRefreshes.increment()
+        case .waitedForLock: tokenLockWaits.increment()
+        case .invalidated: tokenInvalidations.increment()
+        }
+    }
+
+    func record(_ status: QueueStatus) {
+        streamLag.record(status.lag ?? 0)
+        streamPending.record(status.pending)
+        retryScheduled.record(status.retryScheduled)
+        deadLetters.record(status.deadLetters)
+    }
+
+    /// The Prometheus text exposition of every metric.
+    func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

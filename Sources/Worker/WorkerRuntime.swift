@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Shared
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything one worker process runs, wired from the configuration: the Redis client, the HTTP client,
+/// the shared token, the sender, the handler and the services. `main` and the tests build it the same way.
+struct WorkerRuntime: Sendable {
+    let configuration: RelayConfiguration
+    let settings: WorkerSettings
+    let redis: RedisClient
+    let httpClient: HTTPClient
+    let metrics: WorkerMetrics
+    let tokens: AccessTokenProvider
+    let consumer: ConsumerService
+    /// The rules handler when the rules are in use (not with a webhook or a custom handler).
+    let rules: RulesHandler?
+    let logger: Logger
+
+    /// - Parameter handler: a custom handler; nil picks the webhook (`WORKER_WEBHOOK_URL`) or the rules.
+    static func make(
+        configuration: RelayConfiguration, settings: WorkerSettings, handler custom: (any MessageHandler)? = nil,
+        consumerName: String? = nil, logger: Logger = Logger(label: "worker")
+    ) throws(RulesParseError) -> WorkerRuntime {
+        // The rules first: a bad file must fail before anything that needs shutting down exists.
+        let rules: RulesHandler? =
+            custom == nil && settings.webhookURL == nil
+            ? try RulesHandler(path: configuration.workerRules, logger: Logger(label: "worker.rules")) : nil
+        let keys = QueueKeys(appID: configuration.appID)
+        let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "worker.redis"))
+        let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: configuration.workerConcurrency)
+        let metrics = WorkerMetrics()
+        let api = WeChatAPIClient(baseURL: configuration.apiBase, httpClient: httpClient)
+        let tokens = AccessTokenProvider(
+            redis: redis, api: api, appID: configuration.appID, secret: configuration.appSecret ?? "", kind: settings.tokenAPI,
+            logger: Logger(label: "worker.token"), observer: { metrics.recordToken($0) })
+        let sender = CustomerServiceSender(tokens: tokens, api: api) { path, duration, errcode in
+            metrics.recordAPICall(path: path, duration: duration, errcode: errcode)
+        }
+        let handler: any MessageHandler
+        if let custom {
+            handler = custom
+        } else if let url = settings.webhookURL {
+            handler = WebhookHandler(url: url, httpClient: httpClient, timeout: settings.webhookTimeout, appID: configuration.appID)
+        } else if let rules {
+            handler = rules
+        } else {
+            handler = RulesHandler(rules: .builtIn)
+        }
+        let queue = WorkQueue(redis: redis, keys: keys, consumer: consumerName ?? Self.uniqueConsumerName())
+        let processor = MessageProcessor(
+            queue: queue, handler: handler, sender: sender,
+            retryPolicy: RetryPolicy(maximumAttempts: settings.maximumAttempts, base: settings.retryBase, maximum: settings.retryMaximum),
+            typingAfter: settings.typingAfter, metrics: metrics, logger: logger)
+        let consumer = ConsumerService(
+            queue: queue, processor: processor, concurrency: configuration.workerConcurrency, settings: settings, metrics: metrics, logger: logger)
+        return WorkerRuntime(
+            configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, metrics: metrics, tokens: tokens,
+            consumer: consumer, rules: rules, logger: logger)
+    }
+
+    /// The services in start order (shut down in reverse): Redis first so it closes last.
+    var services: [any Service] {
+        var services: [any Service] = [redis, consumer]
+        if let port = settings.metricsPort {
+            services.append(MetricsServer(host: settings.metricsHost, port: port, redis: redis, metrics: metrics, logger: Logger(label: "worker.metrics")))
+        }
+        if let rules, rules.path != nil { services.append(RulesReloadService(rules: rules)) }
+        return services
+    }
+
+    /// Runs until graceful shutdown (SIGTERM/SIGINT in the process; a trigger in tests), then closes the HTTP client.
+    func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: signals, logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+
+    /// `host-pid-random`: unique per process, readable in `worker status`.
+    static func uniqueConsumerName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let host =
+            gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "worker"
+        return "\(host)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }
+}

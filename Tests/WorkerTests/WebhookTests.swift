@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+import Shared
+import Synchronization
+import TestSupport
+import Testing
+import WeChatFake
+
+@testable import Worker
+
+/// The webhook handler against a small HTTP service started in the test (the team's own service).
+@Suite struct WebhookTests {
+    /// A user service: answers `{"messages":[…]}`, or HTTP 500 for the first `failures` calls.
+    final class UserService: Sendable {
+        let received = Mutex<[String]>([])
+        let failuresLeft: Mutex<Int>
+        let group: Mutex<ServiceGroup?> = Mutex(nil)
+
+        init(failures: Int) { failuresLeft = Mutex(failures) }
+
+        func start() async throws -> Int {
+            let router = Router()
+            router.post("/hook") { request, _ -> Response in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                let text = String(buffer: body)
+                self.received.withLock { $0.append(text) }
+                let fail = self.failuresLeft.withLock { left -> Bool in
+                    defer { left = max(0, left - 1) }
+                    return left > 0
+                }
+                if fail { return Response(status: .internalServerError) }
+                let answer = #"{"messages":[{"msgtype":"text","text":{"content":"hook says hi"}},{"msgtype":"image","image":{"media_id":"HOOK_IMG"}}]}"#
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
+            }
+            let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+            let app = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+            let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: app.logger)
+            self.group.withLock { $0 = group }
+            Task { try await group.run() }
+            for await port in stream { return port }
+            return 0
+        }
+
+        func stop() async {
+            await group.withLock { $0 }?.triggerGracefulShutdown()
+        }
+    }
+
+    @Test func webhookRepliesAreSentAnd5xxIsRetried() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let service = UserService(failures: 2)
+        let port = try await service.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(port)/hook"]))
+        try await WorkerHarness.enqueue([try WorkerHarness.text("to the hook", from: "hooked", appID: appID)], appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 2 })
+        await worker.stop()
+        await service.stop()
+        await fake.stop()
+        #expect(fake.deliveredMessages.map(\.content) == [.text("hook says hi"), .image(mediaID: "HOOK_IMG")])
+        #expect(fake.deliveredMessages.allSatisfy { $0.toUser == "hooked" })
+        let calls = service.received.withLock { $0 }
+        #expect(calls.count == 3)
+        #expect(calls.last?.contains("\"Content\":\"to the hook\"") == true)
+        #expect(calls.last?.contains("\"from\":\"hooked\"") == true)
+    }
+
+    @Test func webhookAnswerFormats() throws {
+        #expect(try WebhookHandler.messages(from: Array("{}".utf8), to: "u") == [])
+        #expect(try WebhookHandler.messages(from: [], to: "u") == [])
+        #expect(try WebhookHandler.messages(from: Array(#"[{"msgtype":"voice","voice":{"media_id":"V"}}]"#.utf8), to: "u") == [.voice(mediaID: "V")])
+        #expect(throws: HandlerError.self) { try WebhookHandler.messages(from: Array("nonsense".utf8), to: "u") }
+        #expect(throws: HandlerError.self) { try WebhookHandler.messages(from: Array(#"{"messages":[{"msgtype":"gif"}]}"#.utf8), to: "u") }
+    }
+}

@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+import TestSupport
+import WeChatFake
+
+@testable import Worker
+
+/// Builds what the worker tests share: unique AppIDs, a fake API, messages in the stream, workers
+/// running in process, and bounded polling.
+enum WorkerHarness {
+    static let secret = "test-secret"
+
+    static func uniqueAppID() -> String { "wxtest\(UInt64.random(in: 0...UInt64.max))" }
+
+    static func redisURLText() throws -> String {
+        guard let text = ProcessInfo.processInfo.environment["REDIS_TEST_URL"], !text.isEmpty else {
+            throw TestRedis.Unavailable(description: "REDIS_TEST_URL is not set: run the tests with `make test`")
+        }
+        return text
+    }
+
+    /// The environment of a worker for `appID` against `fake`, fast timers for tests, plus `extra`.
+    static func environment(appID: String, fake: FakeWeChatAPI, extra: [String: String] = [:]) throws -> [String: String] {
+        var environment = [
+            "REDIS_URL": try redisURLText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret, "WECHAT_API_BASE": fake.baseURL,
+            "WORKER_METRICS_PORT": "off", "WORKER_RETRY_BASE": "10ms", "WORKER_RETRY_MAX": "50ms", "WORKER_RETRY_POLL": "20ms",
+            "WORKER_MAX_ATTEMPTS": "30", "WORKER_CLAIM_IDLE": "5s", "WORKER_SHUTDOWN_GRACE": "5s", "WORKER_CONCURRENCY": "8",
+        ]
+        environment.merge(extra) { $1 }
+        return environment
+    }
+
+    static func runtime(appID: String, fake: FakeWeChatAPI, extra: [String: String] = [:], handler: (any MessageHandler)? = nil) throws -> WorkerRuntime {
+        let environment = try environment(appID: appID, fake: fake, extra: extra)
+        return try WorkerRuntime.make(
+            configuration: try RelayConfiguration(role: .worker, environment: environment), settings: try WorkerSettings(environment: environment),
+            handler: handler, logger: Logger(label: "test.worker"))
+    }
+
+    /// A text message from `user`, as the ingress would queue it.
+    static func text(_ content: String, from user: String, appID: String, msgID: Int? = nil) throws -> InboundMessage {
+        try fields(
+            [("MsgType", "text"), ("Content", content), ("MsgId", String(msgID ?? Int.random(in: 1...Int.max)))], from: user)
+    }
+
+    static func fields(_ extra: [(String, String)], from user: String, createTime: Int = Int.random(in: 1_600_000_000...1_700_000_000)) throws -> InboundMessage {
+        var fields = [XMLField("ToUserName", "gh_test"), XMLField("FromUserName", user), XMLField("CreateTime", String(createTime))]
+        fields += extra.map { XMLField($0.0, $0.1) }
+        return try InboundMessage(fields: fields)
+    }
+
+    /// Queues messages through the ingress's own script.
+    static func enqueue(_ messages: [InboundMessage], appID: String, redis: RedisClient) async throws {
+        let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: appID))
+        for message in messages {
+            let envelope = MessageEnvelope(appID: appID, receivedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), message: message)
+            _ = try await queue.enqueue(
+                QueuedMessage(dedupKey: envelope.dedupKey, receivedAtMillis: envelope.receivedAtMilliseconds, envelopeVersion: 1, body: envelope.encoded()))
+        }
+    }
+
+    /// Adds an entry straight to the stream (bypassing the ingress dedup), as a replay would.
+    static func addRaw(_ message: InboundMessage, appID: String, redis: RedisClient) async throws {
+        let envelope = MessageEnvelope(appID: appID, receivedAtMilliseconds: 1, message: message)
+        try await redis.send(
+            "XADD", RedisArgument(QueueKeys(appID: appID).inbound), "*", "v", "1", "key", RedisArgument(envelope.dedupKey), "at", "1",
+            "body", RedisArgument(bytes: envelope.encoded()))
+    }
+
+    /// Polls `condition` every 20 ms for at most `seconds`; returns whether it became true.
+    @discardableResult
+    static func eventually(seconds: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
+    }
+
+    /// The text contents delivered to each user.
+    static func deliveredTexts(_ fake: FakeWeChatAPI) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for message in fake.deliveredMessages {
+            if case .text(let text) = message.content { result[message.toUser, default: []].append(text) }
+        }
+        return result
+    }
+}
+
+/// A worker running in this process until ``stop()``.
+final class RunningWorker: Sendable {
+    let runtime: WorkerRuntime
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    init(_ runtime: WorkerRuntime) {
+        self.runtime = runtime
+        let group = ServiceGroup(services: runtime.services, gracefulShutdownSignals: [], logger: Logger(label: "test.group"))
+        self.group = group
+        task = Task { try await group.run() }
+    }
+
+    /// Graceful shutdown, then the HTTP client.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+        try? await runtime.httpClient.shutdown()
+    }
+}

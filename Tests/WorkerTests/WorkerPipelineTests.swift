@@ -1,0 +1,349 @@
+import AsyncHTTPClient
+import Foundation
+import Shared
+import TestSupport
+import Testing
+import WeChatFake
+
+@testable import Worker
+
+/// The whole worker in process against the real Redis and the fake API.
+@Suite struct WorkerPipelineTests {
+    @Test func fourWorkersOneTokenFetchThenOneMoreAfterExpiry() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let workers = try (0..<4).map { _ in RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake)) }
+
+        try await WorkerHarness.enqueue((0..<40).map { try WorkerHarness.text("m\($0)", from: "user\($0 % 8)", appID: appID) }, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 40 })
+        #expect(fake.tokensIssued == 1)
+
+        fake.expireTokensNow()
+        try await WorkerHarness.enqueue((40..<80).map { try WorkerHarness.text("m\($0)", from: "user\($0 % 8)", appID: appID) }, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 80 })
+        for worker in workers { await worker.stop() }
+        await fake.stop()
+
+        #expect(fake.tokensIssued == 2)
+        let texts = WorkerHarness.deliveredTexts(fake).values.flatMap { $0 }
+        #expect(texts.count == 80)
+        #expect(Set(texts) == Set((0..<80).map { "m\($0)" }))
+    }
+
+    @Test func stormsOfMinusOneAndHTTP500StillReplyExactlyOnce() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(failRate: 0.3, http500Rate: 0.2))
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let workers = try (0..<2).map { _ in RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake)) }
+        try await WorkerHarness.enqueue((0..<60).map { try WorkerHarness.text("s\($0)", from: "u\($0 % 6)", appID: appID) }, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 60 })
+        #expect(fake.calls.contains { $0.errcode == -1 })
+        #expect(fake.calls.contains { $0.status == 500 })
+        // Let late retries show themselves, if there were any.
+        try await Task.sleep(for: .milliseconds(300))
+        for worker in workers { await worker.stop() }
+        await fake.stop()
+        let texts = WorkerHarness.deliveredTexts(fake).values.flatMap { $0 }
+        #expect(texts.count == 60)
+        #expect(Set(texts).count == 60)
+        #expect(try await redis.send("XLEN", RedisArgument(QueueKeys(appID: appID).deadLetters)).integer == 0)
+    }
+
+    @Test func outsideTheWindowIsDeadLetteredAfterOneAttempt() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(rejectedOpenIDs: ["gone": 45015]))
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        try await WorkerHarness.enqueue(
+            [try WorkerHarness.text("to the gone user", from: "gone", appID: appID), try WorkerHarness.text("hello", from: "here", appID: appID)],
+            appID: appID, redis: redis)
+        let keys = QueueKeys(appID: appID)
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
+        await worker.stop()
+        await fake.stop()
+        let letters = try await DeadLetters(redis: redis, keys: keys).list()
+        #expect(letters.count == 1)
+        #expect(letters.first?.errcode == "45015")
+        #expect(letters.first?.attempts == "1")
+        #expect(fake.calls.filter { $0.errcode == 45015 }.count == 1)
+        #expect(WorkerHarness.deliveredTexts(fake)["here"] == ["hello"])
+        // Finished: nothing left pending.
+        let pending = try await redis.send("XPENDING", RedisArgument(keys.inbound), "workers")
+        #expect(pending.array?.first?.integer == 0)
+    }
+
+    @Test func defaultRulesEchoTextImageVoiceAndWelcome() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let messages = [
+            try WorkerHarness.text("echo me", from: "a", appID: appID),
+            try WorkerHarness.fields([("MsgType", "image"), ("PicUrl", "http://p"), ("MediaId", "IMG"), ("MsgId", "901")], from: "b"),
+            try WorkerHarness.fields([("MsgType", "voice"), ("MediaId", "VOC"), ("Format", "amr"), ("MsgId", "902")], from: "c"),
+            try WorkerHarness.fields([("MsgType", "event"), ("Event", "subscribe"), ("EventKey", "")], from: "d"),
+            try WorkerHarness.fields([("MsgType", "event"), ("Event", "unsubscribe")], from: "e"),
+            try WorkerHarness.fields([("MsgType", "event"), ("Event", "LOCATION"), ("Latitude", "1"), ("Longitude", "2"), ("Precision", "3")], from: "f"),
+        ]
+        try await WorkerHarness.enqueue(messages, appID: appID, redis: redis)
+        let keys = QueueKeys(appID: appID)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 4 })
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XPENDING", RedisArgument(keys.inbound), "workers").array?.first?.integer) == 0 })
+        await worker.stop()
+        await fake.stop()
+        let byUser = Dictionary(grouping: fake.deliveredMessages, by: \.toUser)
+        #expect(byUser["a"]?.map(\.content) == [.text("echo me")])
+        #expect(byUser["b"]?.map(\.content) == [.image(mediaID: "IMG")])
+        #expect(byUser["c"]?.map(\.content) == [.voice(mediaID: "VOC")])
+        #expect(byUser["d"]?.count == 1)
+        #expect(byUser["e"] == nil)
+        #expect(byUser["f"] == nil)
+    }
+
+    @Test func sameMessageTwiceInTheStreamIsRepliedOnce() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let message = try WorkerHarness.text("only once", from: "dup", appID: appID, msgID: 424242)
+        try await WorkerHarness.addRaw(message, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
+        try await WorkerHarness.addRaw(message, appID: appID, redis: redis)
+        let keys = QueueKeys(appID: appID)
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XPENDING", RedisArgument(keys.inbound), "workers").array?.first?.integer) == 0 })
+        // The second copy was read and finished.
+        #expect(await WorkerHarness.eventually { (try? await QueueStatus.read(redis: redis, keys: keys).lag) == 0 })
+        try await Task.sleep(for: .milliseconds(200))
+        await worker.stop()
+        await fake.stop()
+        #expect(fake.deliveredMessages.count == 1)
+    }
+
+    @Test func replayedDeadLettersAreRepliedOnceEvenWhenReplayedTwice() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(rejectedOpenIDs: ["r": 45047]))
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        struct TwoReplies: MessageHandler {
+            func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] { [.text("first"), .image(mediaID: "SECOND")] }
+        }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: TwoReplies()))
+        let keys = QueueKeys(appID: appID)
+        let message = try WorkerHarness.text("x", from: "r", appID: appID, msgID: 77)
+        try await WorkerHarness.enqueue([message], appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
+        #expect(fake.deliveredMessages.isEmpty)
+
+        // The quota is back: replay; both replies go out.
+        fake.faults = FakeWeChatFaults()
+        #expect(try await DeadLetters(redis: redis, keys: keys).replay() == 1)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 2 })
+        // The same message delivered into the stream again: the sent-reply markers stop both replies.
+        try await WorkerHarness.addRaw(message, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually {
+            let status = try? await QueueStatus.read(redis: redis, keys: keys)
+            return status?.pending == 0 && status?.lag == 0
+        })
+        await worker.stop()
+        await fake.stop()
+        #expect(fake.deliveredMessages.count == 2)
+        #expect(try await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer == 0)
+    }
+
+    @Test func anotherInstanceRepliesToWhatADeadConsumerTook() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let keys = QueueKeys(appID: appID)
+        try await InboundQueue(redis: redis, keys: keys).ensureConsumerGroup()
+        try await WorkerHarness.enqueue((0..<10).map { try WorkerHarness.text("orphan \($0)", from: "o\($0 % 3)", appID: appID) }, appID: appID, redis: redis)
+        // A consumer takes them all and dies without acking.
+        let taken = try StreamEntry.fromRead(
+            try await redis.send("XREADGROUP", "GROUP", "workers", "dead-consumer", "COUNT", "100", "STREAMS", RedisArgument(keys.inbound), ">"))
+        #expect(taken.count == 10)
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "300ms"]))
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 10 })
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XPENDING", RedisArgument(keys.inbound), "workers").array?.first?.integer) == 0 })
+        await worker.stop()
+        await fake.stop()
+        let texts = WorkerHarness.deliveredTexts(fake).values.flatMap { $0 }
+        #expect(Set(texts) == Set((0..<10).map { "orphan \($0)" }))
+        #expect(texts.count == 10)
+    }
+
+    @Test func oneUsersMessagesKeepTheirOrder() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(latency: .milliseconds(5)))
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "16"]))
+        try await WorkerHarness.enqueue((0..<30).map { try WorkerHarness.text("n\($0)", from: $0 % 2 == 0 ? "even" : "odd", appID: appID) }, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 30 })
+        await worker.stop()
+        await fake.stop()
+        let texts = WorkerHarness.deliveredTexts(fake)
+        #expect(texts["even"] == stride(from: 0, to: 30, by: 2).map { "n\($0)" })
+        #expect(texts["odd"] == stride(from: 1, to: 30, by: 2).map { "n\($0)" })
+    }
+
+    @Test func badEnvelopesAreDeadLetteredWithTheirReason() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let keys = QueueKeys(appID: appID)
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        try await redis.send("XADD", RedisArgument(keys.inbound), "*", "v", "9", "key", "k1", "at", "1", "body", "{}")
+        try await redis.send("XADD", RedisArgument(keys.inbound), "*", "v", "1", "key", "k2", "at", "1", "body", "not json")
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 2 })
+        await worker.stop()
+        await fake.stop()
+        let reasons = try await DeadLetters(redis: redis, keys: keys).list().map(\.reason)
+        #expect(Set(reasons) == ["unsupported-version", "malformed-envelope"])
+    }
+
+    @Test func trimmingStopsAtTheOldestPendingEntry() async throws {
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let keys = QueueKeys(appID: WorkerHarness.uniqueAppID())
+        let queue = WorkQueue(redis: redis, keys: keys, consumer: "c1")
+        try await queue.ensureGroup()
+        for index in 0..<5 { try await redis.send("XADD", RedisArgument(keys.inbound), "*", "n", RedisArgument(index)) }
+        let read = try StreamEntry.fromRead(try await redis.send("XREADGROUP", "GROUP", "workers", "c1", "COUNT", "3", "STREAMS", RedisArgument(keys.inbound), ">"))
+        try await queue.ack(read[0].id)
+        // Entry 1 is still pending: the threshold is its id, never above.
+        #expect(try await queue.trimFinished() == read[1].id)
+        try await queue.ack(read[1].id)
+        try await queue.ack(read[2].id)
+        // Nothing pending: the threshold is just above the last delivered entry, so 3 and 4 (undelivered) stay.
+        #expect(try await queue.trimFinished() == WorkQueue.successor(of: read[2].id))
+        #expect(WorkQueue.successor(of: "5-7") == "5-8")
+    }
+}
+
+/// Smaller pieces of the worker: typing, metrics, the token's TTL.
+@Suite struct WorkerDetailTests {
+    @Test func slowHandlerSendsTyping() async throws {
+        struct Slow: MessageHandler {
+            func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+                try await Task.sleep(for: .milliseconds(400))
+                return [.text("done")]
+            }
+        }
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_TYPING_AFTER": "50ms"], handler: Slow()))
+        try await WorkerHarness.enqueue([try WorkerHarness.text("slow", from: "typist", appID: appID)], appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
+        await worker.stop()
+        await fake.stop()
+        let paths = fake.calls.map(\.path).filter { $0.hasPrefix("/cgi-bin/message") }
+        #expect(paths == [FakeWeChatAPI.typingPath, FakeWeChatAPI.sendPath])
+    }
+
+    @Test func tokenIsCachedForNinetyPercentOfItsLifetime() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let runtime = try WorkerHarness.runtime(appID: appID, fake: fake)
+        let token = try await runtime.tokens.token()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        #expect(try await redis.send("GET", RedisArgument(runtime.tokens.tokenKey)).string == token)
+        let ttl = try await redis.send("PTTL", RedisArgument(runtime.tokens.tokenKey)).integer ?? 0
+        #expect(ttl > 6_000_000 && ttl <= 6_480_000)
+        let status = try await QueueStatus.read(redis: redis, keys: QueueKeys(appID: appID))
+        #expect(status.tokenAgeSeconds != nil)
+        try await runtime.httpClient.shutdown()
+        runtime.redis.close()
+        await fake.stop()
+    }
+
+    @Test func metricsCountWhatHappened() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(rejectedOpenIDs: ["no": 45015]))
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        try await WorkerHarness.enqueue(
+            [try WorkerHarness.text("a", from: "yes", appID: appID), try WorkerHarness.text("b", from: "no", appID: appID)], appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(QueueKeys(appID: appID).deadLetters)).integer) == 1 })
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
+        try await Task.sleep(for: .milliseconds(100))
+        let text = String(decoding: worker.runtime.metrics.render(), as: UTF8.self)
+        await worker.stop()
+        await fake.stop()
+        #expect(text.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#))
+        #expect(text.contains(#"wechat_worker_messages_total{outcome="dead_lettered"} 1"#))
+        #expect(text.contains(#"wechat_worker_api_errcodes_total{errcode="45015"} 1"#))
+        #expect(text.contains("wechat_worker_token_refreshes_total 1"))
+        #expect(text.contains("wechat_worker_api_seconds_bucket"))
+    }
+}
+
+/// Claims: heartbeats keep slow work from being stolen; a message that keeps killing workers stops.
+@Suite struct ClaimTests {
+    @Test func slowHandlersKeepTheirClaimAndAreNotRepliedTwice() async throws {
+        struct Slow: MessageHandler {
+            func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+                try await Task.sleep(for: .seconds(3))
+                guard case .text(let content, _) = message.kind else { return [] }
+                return [.text(content)]
+            }
+        }
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let workers = try (0..<2).map { _ in RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "1s"], handler: Slow())) }
+        try await WorkerHarness.enqueue((0..<4).map { try WorkerHarness.text("slow \($0)", from: "s\($0)", appID: appID) }, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count >= 4 })
+        try await Task.sleep(for: .seconds(1))
+        for worker in workers { await worker.stop() }
+        await fake.stop()
+        #expect(fake.deliveredMessages.count == 4)
+    }
+
+    @Test func aMessageDeliveredTooOftenIsDeadLettered() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let keys = QueueKeys(appID: appID)
+        try await InboundQueue(redis: redis, keys: keys).ensureConsumerGroup()
+        try await WorkerHarness.enqueue([try WorkerHarness.text("poison", from: "p", appID: appID)], appID: appID, redis: redis)
+        let taken = try StreamEntry.fromRead(try await redis.send("XREADGROUP", "GROUP", "workers", "ghost", "COUNT", "1", "STREAMS", RedisArgument(keys.inbound), ">"))
+        let id = try #require(taken.first?.id)
+        // Eleven more deliveries, as if eleven workers had crashed on it.
+        for _ in 0..<11 { try await redis.send("XCLAIM", RedisArgument(keys.inbound), "workers", "ghost", "0", RedisArgument(id)) }
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "100ms"]))
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
+        await worker.stop()
+        await fake.stop()
+        #expect(try await DeadLetters(redis: redis, keys: keys).list().first?.reason == "too-many-deliveries")
+        #expect(fake.deliveredMessages.isEmpty)
+    }
+}

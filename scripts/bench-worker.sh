@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# make bench-worker: replies/s of release `worker` processes draining a pre-loaded stream into the fake
+# WeChat API (in the bench process), at 0 ms and 100 ms API latency, with 1 and 2 worker processes.
+# Everything shares this machine's cores (redis-server, the fake API, the workers): read it as such.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/redis.sh
+
+swift build -c release ${SWIFT_BUILD_FLAGS:-} --product worker
+swift build -c release ${SWIFT_BUILD_FLAGS:-} --product worker-bench
+bin="$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)"
+data_dir="$(mktemp -d /tmp/relay-bench-worker.XXXXXX)"
+trap 'stop_private_redis; rm -rf "$data_dir"' EXIT INT TERM
+start_private_redis "$data_dir" "" --save "" --appendonly no
+url="redis://127.0.0.1:${REDIS_PORT}/0"
+
+echo "worker: $(nproc) cores shared by redis-server $(redis-server --version | awk '{print $3}'), the fake API and the workers"
+echo
+"$bin/worker-bench" "$bin" "$url"
