@@ -25,7 +25,7 @@ import Glibc
 
     static func waitForHTTP(port: Int) async throws {
         for _ in 0..<200 {
-            if (try? HTTPTestClient.send(port: port, method: "GET", path: "/healthz"))?.status == 200 { return }
+            if (try? await offThePool({ try HTTPTestClient.send(port: port, method: "GET", path: "/healthz") }))?.status == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HTTPTestClient.Failure(description: "the ingress did not start on port \(port)")
@@ -43,11 +43,12 @@ import Glibc
         let first = try ServiceProcess("ingress", environment: environment)
         try await Self.waitForHTTP(port: httpPort)
         for id in 0..<25 {
-            let answer = try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(IngressHarness.signedQuery())", body: IngressHarness.textMessage(id: Int64(500 + id)))
+            let query = IngressHarness.signedQuery()
+            let answer = try await offThePool { try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: Int64(500 + id))) }
             #expect(answer.status == 200)
             #expect(answer.body == "success")
         }
-        first.stop(signal: SIGKILL)  // a crash: no chance to flush anything
+        _ = try await offThePool { first.stop(signal: SIGKILL) }  // a crash: no chance to flush anything
 
         try await redis.start()
         let second = try ServiceProcess("ingress", environment: environment)
@@ -75,15 +76,17 @@ import Glibc
         let httpPort = try await Self.freePort()
         let ingress = try ServiceProcess("ingress", environment: Self.environment(redisPort: redis.port, httpPort: httpPort, spool: spool))
         try await Self.waitForHTTP(port: httpPort)
-        let answer = try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(IngressHarness.signedQuery())", body: IngressHarness.textMessage(id: 1))
+        let query = IngressHarness.signedQuery()
+        let answer = try await offThePool { try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: 1)) }
         #expect(answer.status == 200)
-        #expect(ingress.stop(signal: SIGTERM) == 0, "\(ingress.log)")
+        let status = try await offThePool { ingress.stop(signal: SIGTERM) }
+        #expect(status == 0, "\(ingress.log)")
         #expect(ingress.log.contains("ingress stopped"))
     }
 
     @Test func missingConfigurationIsOneClearLine() async throws {
         let ingress = try ServiceProcess("ingress", environment: ["WECHAT_TOKEN": "", "WECHAT_APPID": "wx1", "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": "1"])
-        let status = ingress.stop(signal: 0)
+        let status = try await offThePool { ingress.stop(signal: 0) }
         #expect(status == 2)
         #expect(ingress.log.trimmingCharacters(in: .whitespacesAndNewlines) == "ingress: configuration error: WECHAT_TOKEN is required but not set")
     }

@@ -18,7 +18,7 @@ public final class ServiceProcess: Sendable {
         variables.merge(environment) { $1 }
         child.environment = variables
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UInt64.random(in: 0...UInt64.max)).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         child.standardOutput = handle
         child.standardError = handle

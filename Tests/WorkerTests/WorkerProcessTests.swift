@@ -219,11 +219,3 @@ import WeChatFake
         #expect(metrics.body.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#))
     }
 }
-
-/// Runs blocking work (waiting for a child process) on a new thread, so the two cooperative threads of
-/// this machine stay free for the servers under test.
-func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
