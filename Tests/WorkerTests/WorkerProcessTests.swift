@@ -211,7 +211,12 @@ import WeChatFake
         try await WorkerHarness.enqueue([try WorkerHarness.text("metrics", from: "mu", appID: appID)], appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count == 1 })
         let health = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/healthz") }
-        let metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }
+        // The worker counts a message as replied once it is acked, just after the fake API saw the send.
+        var metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }
+        for _ in 0..<100 where !metrics.body.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#) {
+            try await Task.sleep(for: .milliseconds(50))
+            metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }
+        }
         #expect(await stop(worker, SIGTERM) == 0)
         await fake.stop()
         #expect(health.status == 200)

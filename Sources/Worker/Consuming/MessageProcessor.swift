@@ -1,5 +1,6 @@
 import Logging
 import Shared
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -86,22 +87,27 @@ struct MessageProcessor: Sendable {
         }
     }
 
+    /// Runs the handler; when it takes longer than `typingAfter`, sends the typing indicator. A typing
+    /// call that has started is awaited before the replies go out, so the user never sees "typing…"
+    /// after the answer; one that has not started yet is cancelled.
     private func handleWithTyping(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
         guard let typingAfter else { return try await handler.handle(message) }
+        let typingStarted = StartedFlag()
         return try await withThrowingTaskGroup(of: [CustomerServiceMessage.Content]?.self) { group in
             group.addTask { try await handler.handle(message) }
             group.addTask {
                 try await Task.sleep(for: typingAfter)
+                typingStarted.set()
                 try? await sender.typing(toUser: message.fromUserName)
                 return nil
             }
+            var replies: [CustomerServiceMessage.Content]?
             while let result = try await group.next() {
-                if let replies = result {
-                    group.cancelAll()
-                    return replies
-                }
+                guard let result else { continue }
+                replies = result
+                if !typingStarted.isSet { group.cancelAll() }
             }
-            return []
+            return replies ?? []
         }
     }
 
@@ -131,4 +137,11 @@ struct MessageProcessor: Sendable {
             return .leftPending
         }
     }
+}
+
+/// A one-way flag shared between two child tasks.
+private final class StartedFlag: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
 }
