@@ -11,7 +11,8 @@ start_private_redis() {
     for attempt in 1 2 3 4 5 6 7 8 9 10; do
         local candidate="$port"
         [ -n "$candidate" ] || candidate=$(( 20000 + RANDOM % 30000 ))
-        redis-server --port "$candidate" --bind 127.0.0.1 --dir "$dir" --logfile "$dir/redis.log" \
+        # Its own session: Ctrl-C reaches the services first, and the caller stops Redis last.
+        setsid redis-server --port "$candidate" --bind 127.0.0.1 --dir "$dir" --logfile "$dir/redis.log" \
             --daemonize no "$@" &
         REDIS_PID=$!
         local tries
