@@ -9,13 +9,6 @@ import Glibc
 
 /// The real `ingress` executable, killed for real.
 @Suite struct IngressProcessTests {
-    static func freePort() async throws -> Int {
-        // A redis-server picks a free port for us; stop it and reuse the number.
-        let probe = try await RedisServerProcess()
-        probe.stop()
-        return probe.port
-    }
-
     static func environment(redisPort: Int, httpPort: Int, spool: String) -> [String: String] {
         [
             "WECHAT_TOKEN": IngressHarness.token, "WECHAT_APPID": "wxprocess", "REDIS_URL": "redis://127.0.0.1:\(redisPort)/0",
@@ -37,7 +30,7 @@ import Glibc
         redis.stop()  // Redis is down while the messages arrive
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("process-spool-\(UInt32.random(in: 0...UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: spool) }
-        let httpPort = try await Self.freePort()
+        let httpPort = try Loopback.freePort()
         let environment = Self.environment(redisPort: redis.port, httpPort: httpPort, spool: spool)
 
         let first = try ServiceProcess("ingress", environment: environment)
@@ -73,7 +66,7 @@ import Glibc
         defer { redis.stop() }
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("process-spool-\(UInt32.random(in: 0...UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: spool) }
-        let httpPort = try await Self.freePort()
+        let httpPort = try Loopback.freePort()
         let ingress = try ServiceProcess("ingress", environment: Self.environment(redisPort: redis.port, httpPort: httpPort, spool: spool))
         try await Self.waitForHTTP(port: httpPort)
         let query = IngressHarness.signedQuery()

@@ -13,7 +13,7 @@ public final class RedisServerProcess: Sendable {
 
     /// Starts a server; `extraArguments` are redis-server options such as `["--requirepass", "s3cret"]`.
     public init(extraArguments: [String] = []) async throws {
-        self.port = try Self.freePort()
+        self.port = try Loopback.freePort()
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("relay-redis-\(UInt32.random(in: 0...UInt32.max))")
         self.extraArguments = extraArguments
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -74,35 +74,9 @@ public final class RedisServerProcess: Sendable {
         throw TestRedis.Unavailable(description: "redis-server is not installed: run `make test`, which installs it")
     }
 
-    /// Asks the kernel for a free port by binding to port 0.
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestRedis.Unavailable(description: "socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-            }
-        }
-        guard bound else { throw TestRedis.Unavailable(description: "could not find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     private static func canConnect(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
+        guard let descriptor = Loopback.connect(port: port) else { return false }
+        close(descriptor)
+        return true
     }
 }

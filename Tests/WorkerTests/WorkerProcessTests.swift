@@ -203,10 +203,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        // A free port: bind a throwaway fake server to port 0, note the port, stop it.
-        let probe = FakeWeChatAPI(apps: [:])
-        let port = try await probe.start()
-        await probe.stop()
+        let port = try Loopback.freePort()
         let worker = try startWorkers(1, appID: appID, fake: fake, extra: ["WORKER_METRICS_PORT": String(port)])[0]
         try await WorkerHarness.enqueue([try WorkerHarness.text("metrics", from: "mu", appID: appID)], appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count == 1 })

@@ -151,7 +151,7 @@ public final class AccessTokenProvider: Sendable {
         do {
             _ = try await redis.pipeline([
                 RedisCommand("SET", RedisArgument(tokenKey), RedisArgument(fetched.value), "PX", RedisArgument(ttl)),
-                RedisCommand("SET", RedisArgument(fetchedAtKey), RedisArgument(Int64(Date().timeIntervalSince1970 * 1000)), "PX", RedisArgument(fetched.expiresIn * 1000)),
+                RedisCommand("SET", RedisArgument(fetchedAtKey), RedisArgument(WallClock.milliseconds()), "PX", RedisArgument(fetched.expiresIn * 1000)),
             ])
         } catch {
             logger.warning("fetched an access_token but could not cache it: \(error)")

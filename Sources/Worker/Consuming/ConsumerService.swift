@@ -161,7 +161,7 @@ struct ConsumerService: Service {
             try? await Task.sleep(for: settings.retryPoll)
             if Task.isCancelled { return }
             do {
-                try await queue.moveDueRetries(now: Int64(Date().timeIntervalSince1970 * 1000))
+                try await queue.moveDueRetries(now: WallClock.milliseconds())
                 if ContinuousClock.now - lastTrim >= settings.trimInterval {
                     lastTrim = .now
                     try await queue.trimFinished()

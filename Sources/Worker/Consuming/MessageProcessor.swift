@@ -116,7 +116,7 @@ struct MessageProcessor: Sendable {
         guard let delay = retryPolicy.delay(afterAttempts: attempts, errcode: errcode) else {
             return await deadLetter(entry, reason: "attempts-exhausted", errcode: errcode, attempts: attempts, detail: "\(reason): \(detail)")
         }
-        let due = Int64(Date().timeIntervalSince1970 * 1000) + delay.milliseconds
+        let due = WallClock.milliseconds() + delay.milliseconds
         do {
             try await queue.scheduleRetry(entryID: entry.id, envelope: envelope, dueAtMilliseconds: due)
             logger.debug("retrying \(envelope.dedupKey) in \(delay) after attempt \(attempts): \(detail)")

@@ -122,7 +122,7 @@ struct WorkQueue: Sendable {
         var arguments: [RedisArgument] = [group, RedisArgument(entry.id)]
         arguments += ["reason", RedisArgument(reason), "errcode", RedisArgument(errcode.map(String.init) ?? ""), "attempts", RedisArgument(attempts)]
         arguments += ["detail", RedisArgument(detail), "source_id", RedisArgument(entry.id)]
-        arguments += ["failed_at", RedisArgument(Int64(Date().timeIntervalSince1970 * 1000))]
+        arguments += ["failed_at", RedisArgument(WallClock.milliseconds())]
         for name in ["v", "key", "at", "body"] {
             arguments += [RedisArgument(name), RedisArgument(bytes: entry.fields[name] ?? [])]
         }

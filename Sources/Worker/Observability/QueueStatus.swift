@@ -53,7 +53,7 @@ struct QueueStatus: Sendable {
                 Consumer(name: fields["name"]?.string ?? "?", pending: Int(fields["pending"]?.integer ?? 0), idleMilliseconds: Int(fields["idle"]?.integer ?? 0)))
         }
         if let fetchedAt = value(5)?.integer {
-            status.tokenAgeSeconds = max(0, Int((Int64(Date().timeIntervalSince1970 * 1000) - fetchedAt) / 1000))
+            status.tokenAgeSeconds = max(0, Int((WallClock.milliseconds() - fetchedAt) / 1000))
         }
         return status
     }
