@@ -31,6 +31,10 @@ import Foundation
 public final class FakeWeChatAPI: Sendable {
     public static let sendPath = "/cgi-bin/message/custom/send"
     public static let typingPath = "/cgi-bin/message/custom/typing"
+    /// `GET /wxsim/replies?after=SEQ&wait=SECONDS`: the sends received after `SEQ` as ``FakeWeChatReplies``
+    /// JSON, waiting up to `wait` seconds (at most 30) for one to arrive. Not a WeChat endpoint: it lets
+    /// `wxsim chat` and `wxsim load` in other processes see the replies.
+    public static let repliesPath = "/wxsim/replies"
 
     private struct TokenRecord {
         var appID: String
@@ -80,18 +84,20 @@ public final class FakeWeChatAPI: Sendable {
 
     // MARK: Lifecycle
 
-    /// Starts listening on `127.0.0.1:port` (0 = a free port) and returns once it accepts connections.
+    /// Starts listening on `host:port` (0 = a free port) and returns the port once it accepts connections.
+    /// Keep the default loopback host except inside a container network.
     @discardableResult
-    public func start(port: Int = 0) async throws -> Int {
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
         let router = Router()
         router.post("/cgi-bin/stable_token") { request, _ in await self.stableToken(request) }
         router.get("/cgi-bin/token") { request, _ in await self.classicToken(request) }
         router.post(RouterPath(Self.sendPath)) { request, _ in await self.customerService(request, path: Self.sendPath) }
         router.post(RouterPath(Self.typingPath)) { request, _ in await self.customerService(request, path: Self.typingPath) }
+        router.get(RouterPath(Self.repliesPath)) { request, _ in await self.replies(request) }
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "wechat-fake"),
+            configuration: .init(address: .hostname(host, port: port), serverName: "wechat-fake"),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
@@ -206,63 +212,88 @@ public final class FakeWeChatAPI: Sendable {
             return (0, "ok", token)
         }
         guard let token = outcome.2 else { return answer(path: path, errcode: outcome.0, errmsg: outcome.1, appID: appID, body: body) }
-        record(FakeWeChatCall(path: path, status: 200, errcode: 0, appID: appID, message: nil, body: String(decoding: body, as: UTF8.self)))
+        record(FakeWeChatCall(path: path, status: 200, errcode: 0, appID: appID, message: nil, body: String(decoding: body, as: UTF8.self), receivedAt: WallClock.milliseconds()))
         return Self.json(#"{"access_token":"\#(token)","expires_in":\#(tokenLifetimeSeconds)}"#)
     }
 
     private func customerService(_ request: Request, path: String) async -> Response {
+        let arrived = WallClock.milliseconds()
         let body = await Self.body(of: request)
         await delay()
         let token = request.uri.queryParameters["access_token"].map(String.init)
         let text = String(decoding: body, as: UTF8.self)
-        guard let token, !token.isEmpty else { return answer(path: path, errcode: 41001, errmsg: "access_token missing", body: body) }
+        guard let token, !token.isEmpty else { return answer(path: path, errcode: 41001, errmsg: "access_token missing", body: body, arrivedAt: arrived) }
         let (appID, tokenError) = state.withLock { state -> (String?, Int?) in
             guard let record = state.tokens[token] else { return (nil, 40001) }
             return (record.appID, record.expiresAt > .now ? nil : 42001)
         }
         if let tokenError {
-            return answer(path: path, errcode: tokenError, errmsg: tokenError == 42001 ? "access_token expired" : "invalid credential, access_token is invalid or not latest", appID: appID, body: body)
+            return answer(path: path, errcode: tokenError, errmsg: tokenError == 42001 ? "access_token expired" : "invalid credential, access_token is invalid or not latest", appID: appID, body: body, arrivedAt: arrived)
         }
         let faults = self.faults
         if faults.http500Rate > 0, Double.random(in: 0..<1) < faults.http500Rate {
-            record(FakeWeChatCall(path: path, status: 500, errcode: nil, appID: appID, message: nil, body: text))
+            record(FakeWeChatCall(path: path, status: 500, errcode: nil, appID: appID, message: nil, body: text, receivedAt: arrived))
             return Response(status: .internalServerError, headers: [.contentType: "text/html"], body: ResponseBody(byteBuffer: ByteBuffer(string: "<html>500 Internal Server Error</html>")))
         }
         if faults.failRate > 0, Double.random(in: 0..<1) < faults.failRate {
-            return answer(path: path, errcode: -1, errmsg: "system error", appID: appID, body: body)
+            return answer(path: path, errcode: -1, errmsg: "system error", appID: appID, body: body, arrivedAt: arrived)
         }
         if path == Self.typingPath {
             guard let json = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)), let user = json["touser"]?.string, !user.isEmpty else {
-                return answer(path: path, errcode: 40003, errmsg: "invalid openid", appID: appID, body: body)
+                return answer(path: path, errcode: 40003, errmsg: "invalid openid", appID: appID, body: body, arrivedAt: arrived)
             }
             guard json["command"]?.string == "Typing" || json["command"]?.string == "CancelTyping" else {
-                return answer(path: path, errcode: 45072, errmsg: "command invalid", appID: appID, body: body)
+                return answer(path: path, errcode: 45072, errmsg: "command invalid", appID: appID, body: body, arrivedAt: arrived)
             }
-            return answer(path: path, errcode: 0, errmsg: "ok", appID: appID, body: body)
+            return answer(path: path, errcode: 0, errmsg: "ok", appID: appID, body: body, arrivedAt: arrived)
         }
         guard let message = try? CustomerServiceMessage(jsonBody: body) else {
-            return answer(path: path, errcode: 47001, errmsg: "data format error", appID: appID, body: body)
+            return answer(path: path, errcode: 47001, errmsg: "data format error", appID: appID, body: body, arrivedAt: arrived)
         }
-        guard !message.toUser.isEmpty else { return answer(path: path, errcode: 40003, errmsg: "invalid openid", appID: appID, body: body) }
+        guard !message.toUser.isEmpty else { return answer(path: path, errcode: 40003, errmsg: "invalid openid", appID: appID, body: body, arrivedAt: arrived) }
         if case .text(let content) = message.content, content.isEmpty {
-            return answer(path: path, errcode: 44003, errmsg: "empty news data", appID: appID, body: body)
+            return answer(path: path, errcode: 44003, errmsg: "empty news data", appID: appID, body: body, arrivedAt: arrived)
         }
         if let code = faults.rejectedOpenIDs[message.toUser] {
-            return answer(path: path, errcode: code, errmsg: WeChatErrorCode(code).meaning ?? "rejected", appID: appID, message: message, body: body)
+            return answer(path: path, errcode: code, errmsg: WeChatErrorCode(code).meaning ?? "rejected", appID: appID, message: message, body: body, arrivedAt: arrived)
         }
         let expireNow = state.withLock { state -> Bool in
             state.successfulSends += 1
             return state.faults.expireTokenEvery > 0 && state.successfulSends % state.faults.expireTokenEvery == 0
         }
-        let response = answer(path: path, errcode: 0, errmsg: "ok", appID: appID, message: message, body: body)
+        let response = answer(path: path, errcode: 0, errmsg: "ok", appID: appID, message: message, body: body, arrivedAt: arrived)
         if expireNow { expireTokensNow() }
         return response
     }
 
+    private func replies(_ request: Request) async -> Response {
+        let query = request.uri.queryParameters
+        let after = query["after"].flatMap { Int(String($0)) } ?? -1
+        let wait = min(max(query["wait"].flatMap { Double(String($0)) } ?? 0, 0), 30)
+        let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+        while true {
+            let found = state.withLock { state -> FakeWeChatReplies in
+                let start = max(after + 1, 0)
+                let replies = state.calls.indices.dropFirst(start).compactMap { index in
+                    state.calls[index].path == Self.sendPath ? FakeWeChatReply(seq: index, call: state.calls[index]) : nil
+                }
+                return FakeWeChatReplies(replies: replies, next: state.calls.count - 1)
+            }
+            if !found.replies.isEmpty || ContinuousClock.now >= deadline {
+                let data = (try? JSONEncoder().encode(found)) ?? Data("{}".utf8)
+                return Self.json(String(decoding: data, as: UTF8.self))
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     // MARK: Helpers
 
-    private func answer(path: String, errcode: Int, errmsg: String, appID: String? = nil, message: CustomerServiceMessage? = nil, body: [UInt8]) -> Response {
-        record(FakeWeChatCall(path: path, status: 200, errcode: errcode, appID: appID, message: message, body: String(decoding: body, as: UTF8.self)))
+    private func answer(
+        path: String, errcode: Int, errmsg: String, appID: String? = nil, message: CustomerServiceMessage? = nil, body: [UInt8],
+        arrivedAt: Int64 = WallClock.milliseconds()
+    ) -> Response {
+        record(FakeWeChatCall(path: path, status: 200, errcode: errcode, appID: appID, message: message, body: String(decoding: body, as: UTF8.self), receivedAt: arrivedAt))
         return Self.json(#"{"errcode":\#(errcode),"errmsg":"\#(errmsg)"}"#)
     }
 

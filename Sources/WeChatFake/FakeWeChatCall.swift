@@ -14,6 +14,9 @@ public struct FakeWeChatCall: Sendable, Hashable {
     public var message: CustomerServiceMessage?
     /// The raw request body, as text.
     public var body: String
+    /// When the request arrived, in milliseconds since 1970 (``WallClock``), so another process on the
+    /// same machine can time a reply from its own POST.
+    public var receivedAt: Int64
 
     /// True for a customer-service send that WeChat would have delivered.
     public var isDeliveredMessage: Bool { path == FakeWeChatAPI.sendPath && errcode == 0 }

@@ -1,15 +1,16 @@
-/// Building blocks for the XML we send back to WeChat (passive replies and the encrypted envelope).
-enum XMLWriter {
+/// Building blocks for the XML we send back to WeChat (passive replies and the encrypted envelope), and
+/// for the pushes the simulator builds.
+public enum XMLWriter {
     /// `<![CDATA[text]]>`, splitting any `]]>` over two sections and leaving out the characters
     /// XML 1.0 forbids (C0 controls, U+FFFE, U+FFFF) (WeChat's parser would refuse the whole reply, and the user would
     /// see "该公众号暂时无法提供服务").
-    static func cdata(_ text: String) -> String {
+    public static func cdata(_ text: String) -> String {
         let clean = String(String.UnicodeScalarView(text.unicodeScalars.filter(isAllowed)))
         return "<![CDATA[" + clean.replacing("]]>", with: "]]]]><![CDATA[>") + "]]>"
     }
 
     /// Escaped character data, for values that are not wrapped in CDATA.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars where isAllowed(scalar) {
             switch scalar {
@@ -23,7 +24,7 @@ enum XMLWriter {
     }
 
     /// `<name>` + CDATA + `</name>`.
-    static func element(_ name: String, cdata text: String) -> String {
+    public static func element(_ name: String, cdata text: String) -> String {
         "<\(name)>\(cdata(text))</\(name)>"
     }
 
