@@ -46,7 +46,7 @@ public struct WeChatPusher: Sendable {
     public func request(for message: SimulatedMessage, timestamp: Int64 = WallClock.seconds(), nonce: String = String(UInt32.random(in: 100_000_000...999_999_999))) throws -> PushRequest {
         let timestamp = String(timestamp)
         let signature = WeChatSignature.urlSignature(token: token, timestamp: timestamp, nonce: nonce)
-        var query = "signature=\(signature)&timestamp=\(timestamp)&nonce=\(nonce)&openid=\(Self.percentEncoded(message.from))"
+        var query = "signature=\(signature)&timestamp=\(timestamp)&nonce=\(nonce)&openid=\(PercentEncoding.encode(message.from))"
         let plaintext = message.xml
         guard let crypto else { return PushRequest(url: url(query), body: plaintext) }
         let encrypt = try crypto.encrypt(Array(plaintext.utf8))
@@ -79,26 +79,6 @@ public struct WeChatPusher: Sendable {
 
     private func url(_ query: String) -> String {
         endpoint + (endpoint.contains("?") ? "&" : "?") + query
-    }
-
-    private static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

@@ -65,7 +65,7 @@ public struct WeChatAPIClient: Sendable {
     private func call(_ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?) async throws(WeChatAPIError) -> [String: JSONValue] {
         var url = baseURL + path
         if !query.isEmpty {
-            url += "?" + query.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
+            url += "?" + query.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         }
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -100,24 +100,5 @@ public struct WeChatAPIClient: Sendable {
     private static func encode(_ value: some Encodable) -> [UInt8] {
         (try? Array(JSONEncoder().encode(value))) ?? []
     }
-
-    private static func percentEncoded(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                result.append(Character(Unicode.Scalar(byte)))
-            default:
-                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return result
-    }
 }
 
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}
