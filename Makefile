@@ -1,5 +1,5 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run test build deps bench bench-redis bench-ingress bench-worker fuzz clean
+.PHONY: run test build deps bench bench-redis bench-ingress bench-worker fuzz clean check-deploy smoke
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
@@ -24,6 +24,14 @@ bench-ingress: deps
 
 bench-worker: deps
 	bash scripts/bench-worker.sh
+
+# Static checks of deploy/, docker-compose.yml and the dashboard (hadolint, docker-compose, kustomize, schemas).
+check-deploy:
+	bash scripts/check-deploy.sh
+
+# Builds the image with podman and runs redis + ingress + 2 workers + wxsim api in containers (slow; not in CI).
+smoke:
+	bash deploy/smoke.sh
 
 fuzz:
 	bash Fuzz/fuzz.sh $(FUZZ_SECONDS)

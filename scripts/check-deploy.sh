@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make check-deploy: validates the deployment files without a container engine or a cluster.
+#   hadolint           deploy/Dockerfile (any finding fails)
+#   ShellCheck         the deploy scripts
+#   docker-compose     `config -q` on docker-compose.yml, without .env and with .env.example, demo profile too
+#   kubectl kustomize  renders deploy/kubernetes/base and every overlay; scripts/validate-k8s.py checks the
+#                      result offline against the Kubernetes and KEDA schemas (strict) and its references
+#   grafana            the dashboard parses and queries only metrics the services export
+# Each validator is first shown a broken input it must reject, so a validator that passes everything
+# fails this script. Installs what is missing: apt (docker-compose, shellcheck), PyPI into .tools/venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+venv=.tools/venv
+rendered=.tools/rendered
+requirements=deploy/check-requirements.txt
+
+apt_packages=(docker-compose shellcheck)
+python3 -c 'import ensurepip' 2>/dev/null || apt_packages+=(python3-venv)
+bash scripts/deps.sh "${apt_packages[@]}"
+if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
+    echo "check-deploy: installing validators into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
+fi
+python="$venv/bin/python"
+
+step() { echo "check-deploy: $*"; }
+# must_reject NAME COMMAND...: COMMAND must fail on the broken input it is given.
+must_reject() {
+    local name="$1"; shift
+    if "$@" >/dev/null 2>&1; then
+        echo "check-deploy: $name accepted a broken input; it validates nothing" >&2
+        exit 1
+    fi
+}
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+step "hadolint deploy/Dockerfile"
+printf 'FROM debian\nRUN cd /tmp && apt-get install curl\n' > "$scratch/Dockerfile"
+must_reject hadolint "$venv/bin/hadolint" "$scratch/Dockerfile"
+"$venv/bin/hadolint" deploy/Dockerfile
+
+step "shellcheck"
+shellcheck deploy/*.sh scripts/check-deploy.sh
+
+step "docker-compose config"
+printf 'services:\n  x:\n    image: x\n    ports: 8080\n    deploy: {replicas: two}\n' > "$scratch/compose.yml"
+must_reject docker-compose docker-compose -f "$scratch/compose.yml" config -q
+docker-compose -f docker-compose.yml config -q
+docker-compose -f docker-compose.yml --env-file .env.example --profile demo config -q
+
+step "kustomize + schemas: deploy/kubernetes"
+rm -rf "$rendered" && mkdir -p "$rendered"
+for dir in deploy/kubernetes/base deploy/kubernetes/overlays/*/; do
+    dir="${dir%/}"
+    "$venv/bin/kubectl" kustomize "$dir" > "$rendered/$(basename "$dir").yaml"
+done
+"$python" - "$rendered/example-keda.yaml" "$scratch/broken.yaml" <<'PY'
+# A broken copy of a rendering: a string replica count and a number where KEDA wants a string.
+import sys
+text = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(text.replace("replicas: 2", 'replicas: "2"').replace('lagCount: "50"', "lagCount: 50"))
+PY
+must_reject validate-k8s "$python" scripts/validate-k8s.py "$scratch/broken.yaml"
+"$python" scripts/validate-k8s.py "$rendered"/*.yaml
+
+step "grafana dashboard"
+printf '{"panels": [' > "$scratch/broken.json"
+must_reject json.tool "$python" -m json.tool "$scratch/broken.json"
+for dashboard in deploy/grafana/*.json; do
+    "$python" -m json.tool "$dashboard" > /dev/null
+    "$python" scripts/check-dashboard.py "$dashboard"
+done
+
+echo "check-deploy: every validator passed ($((SECONDS - started)) s)"
