@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# make smoke: the containers for real, on this machine, with podman and runc (slow: not in CI).
+#  1. release binaries: ingress, worker, wxsim (--static-swift-stdlib, scratch path .build-static)
+#  2. a Debian bookworm base image made here with debootstrap, since no registry image can be pulled;
+#     its root file system is cached in .cache/deploy/ (git-ignored), the image in podman's store
+#  3. the runtime image from deploy/Dockerfile's `prebuilt` target: the same runtime stage as the
+#     default target, but the binaries come from a temporary build context (the `builder` stage needs
+#     the official Swift image, which cannot be pulled here)
+#  4. a Redis image: the base plus Debian's redis-server (compose and Kubernetes use the official image)
+#  5. one podman network; containers: redis, `wxsim api`, the ingress (safe mode) and 2 workers; each
+#     container's HEALTHCHECK is run and must pass
+#  6. `wxsim send --wait` from a container on that network: every reply must reach the fake API
+# Everything it starts (containers, network, temporary folders) is removed on exit, failed or not; the
+# images stay as a cache (SMOKE_KEEP_IMAGES=0 removes the runtime image too).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runtime="${PODMAN_RUNTIME:-/usr/sbin/runc}"
+podman=(podman --runtime "$runtime")
+limits=(--ulimit nofile=20000:20000 --ulimit nproc=1024:1024)
+cache=.cache/deploy
+base_image=localhost/wechat-relay-base:bookworm
+redis_image=localhost/wechat-relay-redis:bookworm
+image=localhost/wechat-relay:smoke
+prefix="wrsmoke-$$"
+network="$prefix"
+messages="${SMOKE_MESSAGES:-10}"
+# Demo account; the AES key puts the ingress in safe mode so decryption runs too (test data, not a secret).
+appid=wxdemo0000000000
+token=demo-token
+secret=demo-secret
+aes_key=kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR
+
+started=$SECONDS
+step_started=$SECONDS
+step() {
+    echo "smoke: [$((SECONDS - step_started)) s] done"
+    step_started=$SECONDS
+    echo "smoke: $*"
+}
+
+containers=()
+scratch="$(mktemp -d)"
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    if [ "$status" -ne 0 ]; then
+        for name in "${containers[@]}"; do
+            echo "smoke: --- last lines of $name ---" >&2
+            podman logs --tail 15 "$name" >&2 2>&1 || true
+        done
+    fi
+    for name in "${containers[@]}"; do podman rm -f -t 2 "$name" >/dev/null 2>&1 || true; done
+    podman network rm -f "$network" >/dev/null 2>&1 || true
+    [ "${SMOKE_KEEP_IMAGES:-1}" = 1 ] || podman rmi -f "$image" >/dev/null 2>&1 || true
+    rm -rf "$scratch"
+    if [ "$status" -eq 0 ]; then echo "smoke: passed in $((SECONDS - started)) s"; else echo "smoke: FAILED (exit $status) after $((SECONDS - started)) s" >&2; fi
+    exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+# start NAME ALIAS IMAGE [ARGS...]: a detached container on the network, reachable as ALIAS.
+start() {
+    local name="$prefix-$1" alias="$2"; shift 2
+    containers+=("$name")
+    "${podman[@]}" run -d --name "$name" --network "$network" --network-alias "$alias" "${limits[@]}" "$@" >/dev/null
+}
+
+# wait_for SECONDS COMMAND...: retries COMMAND every half second until it succeeds.
+wait_for() {
+    local deadline=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do
+        [ "$SECONDS" -lt "$deadline" ] || { echo "smoke: timed out waiting for: $*" >&2; return 1; }
+        sleep 0.5
+    done
+}
+
+echo "smoke: tools"
+bash scripts/deps.sh podman runc debootstrap netavark aardvark-dns binutils
+
+step "release binaries (--static-swift-stdlib, .build-static)"
+build=(swift build -c release --static-swift-stdlib --scratch-path .build-static)
+for product in ingress worker wxsim; do "${build[@]}" --product "$product"; done
+bin="$("${build[@]}" --show-bin-path)"
+
+step "base image $base_image (debootstrap, cached)"
+if ! podman image exists "$base_image"; then
+    mkdir -p "$cache"
+    if [ ! -f "$cache/bookworm-rootfs.tar" ]; then
+        rootfs="$scratch/rootfs"
+        debootstrap --variant=minbase bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+        # Slim like debian:bookworm-slim: no documentation, manuals or translations, now or after installs.
+        printf 'path-exclude /usr/share/%s/*\n' doc man info locale > "$rootfs/etc/dpkg/dpkg.cfg.d/slim"
+        rm -rf "$rootfs"/usr/share/{doc,man,info,locale}/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin
+        tar -C "$rootfs" -cf "$cache/bookworm-rootfs.tar.partial" .
+        mv "$cache/bookworm-rootfs.tar.partial" "$cache/bookworm-rootfs.tar"
+        rm -rf "$rootfs"
+    fi
+    podman import --change 'CMD ["bash"]' "$cache/bookworm-rootfs.tar" "$base_image" >/dev/null
+fi
+
+step "runtime image $image (deploy/Dockerfile --target prebuilt)"
+context="$scratch/context"
+mkdir -p "$context/bin" "$context/deploy"
+for product in ingress worker wxsim; do strip -o "$context/bin/$product" "$bin/$product"; done
+cp deploy/healthcheck.sh "$context/deploy/"
+# --format docker keeps HEALTHCHECK (the OCI image format has no such field).
+"${podman[@]}" build --quiet --format docker "${limits[@]}" -f deploy/Dockerfile --target prebuilt \
+    --build-arg RUNTIME_IMAGE="$base_image" -t "$image" "$context" >/dev/null
+size="$(podman image inspect --format '{{.Size}}' "$image")"
+echo "smoke: $image is $((size / 1000000)) MB"
+
+step "redis image $redis_image (cached)"
+if ! podman image exists "$redis_image"; then
+    mkdir -p "$scratch/redis"
+    printf 'FROM %s\nRUN apt-get update && apt-get install -y --no-install-recommends redis-server && rm -rf /var/lib/apt/lists/*\n' \
+        "$base_image" > "$scratch/redis/Containerfile"
+    "${podman[@]}" build --quiet "${limits[@]}" -t "$redis_image" "$scratch/redis" >/dev/null
+fi
+
+step "containers on network $network: redis, wxsim api, ingress, 2 workers"
+podman network create "$network" >/dev/null
+start redis redis "$redis_image" redis-server --appendonly yes --appendfsync everysec --protected-mode no --dir /tmp
+wait_for 30 podman exec "$prefix-redis" redis-cli ping
+start wxsim wxsim -e WECHAT_APPID="$appid" -e WECHAT_APPSECRET="$secret" "$image" wxsim api --host 0.0.0.0 --port 9080
+# The ingress runs the image's default command.
+start ingress ingress -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" -e WECHAT_TOKEN="$token" \
+    -e WECHAT_AES_KEY="$aes_key" "$image"
+for n in 1 2; do
+    start "worker-$n" "worker-$n" -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" \
+        -e WECHAT_APPSECRET="$secret" -e WECHAT_API_BASE=http://wxsim:9080 "$image" worker
+done
+
+step "health: each container's HEALTHCHECK, the ingress's /readyz"
+for name in wxsim ingress worker-1 worker-2; do
+    wait_for 30 podman healthcheck run "$prefix-$name"
+    echo "smoke: $name healthy"
+done
+wait_for 30 podman exec "$prefix-ingress" wxsim probe http://127.0.0.1:8080/readyz
+
+step "send $messages messages in safe mode with wxsim send --wait"
+send() {
+    "${podman[@]}" run --rm --network "$network" "${limits[@]}" "$image" wxsim send --to http://ingress:8080/wechat \
+        --token "$token" --appid "$appid" --aes-key "$aes_key" --from "$1" --api http://wxsim:9080 --wait 20 "$2"
+}
+for n in $(seq 1 "$messages"); do
+    reply="$(send "smoke-user-$n" "hello $n from the smoke test")"
+    echo "smoke: reply $n: $reply"
+    case "$reply" in
+        *"hello $n from the smoke test"*) ;;
+        *) echo "smoke: reply $n does not echo the message" >&2; exit 1 ;;
+    esac
+done
+
+step "both workers in the consumer group"
+consumers="$(podman exec "$prefix-redis" redis-cli XINFO CONSUMERS "wx:{$appid}:in" workers | grep -c '^name$' || true)"
+echo "smoke: $consumers consumers in group workers"
+[ "$consumers" -eq 2 ] || { echo "smoke: expected 2 consumers" >&2; exit 1; }
+podman exec "$prefix-redis" redis-cli XINFO GROUPS "wx:{$appid}:in" | paste - - | sed 's/^/smoke:   /'
+step "cleanup"
