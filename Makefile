@@ -1,9 +1,13 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run test build deps bench bench-redis bench-ingress bench-worker fuzz clean
+.PHONY: run chat test build deps bench bench-redis bench-ingress bench-worker fuzz clean
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 	bash scripts/run.sh
+
+# A second terminal's half of the demo: chat as one WeChat user with what `make run` started.
+chat:
+	"$$(swift build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)/wxsim" chat
 
 test:
 	bash scripts/test.sh

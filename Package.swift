@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "ingress", targets: ["Ingress"]),
         .executable(name: "worker", targets: ["Worker"]),
+        .executable(name: "wxsim", targets: ["Simulator"]),
         .executable(name: "redis-bench", targets: ["RedisBench"]),
         .executable(name: "ingress-bench", targets: ["IngressBench"]),
         .executable(name: "worker-bench", targets: ["WorkerBench"]),
@@ -115,6 +116,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `wxsim`: the fake API as a server, simulated users (send, chat) and end-to-end load.
+        .executableTarget(
+            name: "Simulator",
+            dependencies: [
+                "Shared", "WeChatFake",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
