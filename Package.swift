@@ -166,6 +166,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator", "Shared", "TestSupport", "WeChatFake",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WorkerTests",
             dependencies: [
                 "Worker", "Shared", "TestSupport", "WeChatFake",

@@ -30,6 +30,7 @@ struct ChatCommand: AsyncParsableCommand {
         let watcher = fakeAPI.watcher()
         let start = try await reportingFailure { try await watcher.currentPosition() }
         let user = from
+        let tally = ChatTally()
         Console.line("wxsim chat: you are \(user), writing to \(pusher.endpoint) (\(pusher.mode.rawValue) mode); replies come from \(fakeAPI.api).")
         Console.line("Type a message and press Enter; Ctrl-D quits. Also: /image ID, /voice ID, /location LAT,LON, /event NAME [KEY].")
         let follower = Task {
@@ -41,11 +42,12 @@ struct ChatCommand: AsyncParsableCommand {
                 }
                 position = page.next
                 for reply in page.replies where reply.toUser == user {
+                    tally.replied()
                     Console.line(reply.errcode == 0 ? "bot: \(reply.message.map { ChatLine.describe($0.content) } ?? "")" : ChatLine.reply(reply))
                 }
             }
         }
-        if !noSubscribe { await push(.event("subscribe", key: nil), pusher: pusher) }
+        if !noSubscribe, await push(.event("subscribe", key: nil), pusher: pusher) { tally.pushed() }
         for await line in StandardInputLines.start() {
             let trimmed = line.trimmingPrefix(" ")
             guard !trimmed.isEmpty else { continue }
@@ -53,21 +55,25 @@ struct ChatCommand: AsyncParsableCommand {
                 Console.line("(not understood: /image ID, /voice ID, /location LAT,LON, /event NAME [KEY])")
                 continue
             }
-            await push(kind, pusher: pusher)
+            if await push(kind, pusher: pusher) { tally.pushed() }
         }
-        // Ctrl-D: give replies still on their way a moment to arrive.
-        try? await Task.sleep(for: .seconds(2))
+        // Ctrl-D: let replies still on their way arrive (a message with no rule gets none: 5 s at most).
+        let deadline = ContinuousClock.now + .seconds(5)
+        while tally.outstanding > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }
         follower.cancel()
         Console.line("wxsim chat: bye")
     }
 
-    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher) async {
+    /// Pushes one message; true when the ingress accepted it.
+    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher) async -> Bool {
         let message = SimulatedMessage(from: from, to: DemoAccount.originalID, kind: kind)
         do {
             let result = try await pusher.push(message, using: .shared)
             if !result.isAccepted { Console.line("✗ the ingress answered HTTP \(result.status): \(result.body.prefix(200))") }
+            return result.isAccepted
         } catch {
             Console.line("✗ cannot reach \(pusher.endpoint): \(error)")
+            return false
         }
     }
 
