@@ -1,5 +1,5 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run chat test build deps bench bench-redis bench-ingress bench-worker fuzz clean
+.PHONY: run chat test build deps bench bench-redis bench-ingress bench-worker bench-e2e fuzz clean
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
@@ -18,7 +18,9 @@ build: deps
 deps:
 	bash scripts/deps.sh
 
-bench: bench-redis bench-ingress bench-worker
+# Every benchmark in one run; rewrites BENCHMARKS.md.
+bench: deps
+	bash scripts/bench.sh
 
 bench-redis: deps
 	bash scripts/bench-redis.sh
@@ -28,6 +30,9 @@ bench-ingress: deps
 
 bench-worker: deps
 	bash scripts/bench-worker.sh
+
+bench-e2e: deps
+	bash scripts/bench-e2e.sh
 
 fuzz:
 	bash Fuzz/fuzz.sh $(FUZZ_SECONDS)

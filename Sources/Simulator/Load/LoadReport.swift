@@ -11,6 +11,8 @@ struct LoadReport: Sendable, Codable {
     var replied: Int
     var duplicates: Int
     var missing: Int
+    /// Replies were not followed (`--post-only`).
+    var postOnly: Bool
     /// Replies reaching the API per second, from the first POST to the last reply.
     var repliesPerSecond: Double
     /// From the POST to the ingress's `success`.
@@ -22,8 +24,10 @@ struct LoadReport: Sendable, Codable {
         """
         wxsim load: \(count) messages from \(users) users, target \(targetRate > 0 ? "\(Int(targetRate))/s" : "as fast as possible"), sent at \(Int(achievedRate.rounded()))/s
           ingress: \(accepted) accepted, \(refused) refused, \(failed) failed; answer \(ingressAnswer.text)
+        """ + (postOnly ? "" : """
+
           replies: \(replied) of \(accepted) (\(missing) missing, \(duplicates) duplicate), \(Int(repliesPerSecond.rounded()))/s
           POST → customer-service call: \(endToEnd.text)
-        """
+        """)
     }
 }

@@ -71,7 +71,7 @@ final class LoadState: Sendable {
         tally.withLock { ($0.sent, $0.accepted, $0.replied, $0.accepted + $0.refused + $0.failed) }
     }
 
-    func report(count: Int, users: Int, targetRate: Double) -> LoadReport {
+    func report(count: Int, users: Int, targetRate: Double, postOnly: Bool) -> LoadReport {
         tally.withLock { tally in
             var endToEnd: [Double] = []
             for index in tally.sentAt.indices {
@@ -84,7 +84,7 @@ final class LoadState: Sendable {
                 count: count, users: users, targetRate: targetRate,
                 achievedRate: sendSpan > 0 ? Double(tally.sent) / sendSpan : Double(tally.sent),
                 accepted: tally.accepted, refused: tally.refused, failed: tally.failed, replied: tally.replied,
-                duplicates: tally.duplicates, missing: tally.accepted - tally.replied,
+                duplicates: tally.duplicates, missing: postOnly ? 0 : tally.accepted - tally.replied, postOnly: postOnly,
                 repliesPerSecond: replySpan > 0 ? Double(tally.replied) / replySpan : 0,
                 ingressAnswer: LatencySummary(tally.answerMilliseconds), endToEnd: LatencySummary(endToEnd))
         }
