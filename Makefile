@@ -1,9 +1,13 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run test build deps bench bench-redis bench-ingress bench-worker fuzz clean check-deploy smoke
+.PHONY: run chat test build deps bench bench-redis bench-ingress bench-worker bench-e2e fuzz clean check-deploy smoke
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 	bash scripts/run.sh
+
+# A second terminal's half of the demo: chat as one WeChat user with what `make run` started.
+chat:
+	"$$(swift build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)/wxsim" chat
 
 test:
 	bash scripts/test.sh
@@ -14,7 +18,9 @@ build: deps
 deps:
 	bash scripts/deps.sh
 
-bench: bench-redis bench-ingress bench-worker
+# Every benchmark in one run; rewrites BENCHMARKS.md.
+bench: deps
+	bash scripts/bench.sh
 
 bench-redis: deps
 	bash scripts/bench-redis.sh
@@ -32,6 +38,9 @@ check-deploy:
 # Builds the image with podman and runs redis + ingress + 2 workers + wxsim api in containers (slow; not in CI).
 smoke:
 	bash deploy/smoke.sh
+
+bench-e2e: deps
+	bash scripts/bench-e2e.sh
 
 fuzz:
 	bash Fuzz/fuzz.sh $(FUZZ_SECONDS)

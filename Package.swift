@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "ingress", targets: ["Ingress"]),
         .executable(name: "worker", targets: ["Worker"]),
+        .executable(name: "wxsim", targets: ["Simulator"]),
         .executable(name: "redis-bench", targets: ["RedisBench"]),
         .executable(name: "ingress-bench", targets: ["IngressBench"]),
         .executable(name: "worker-bench", targets: ["WorkerBench"]),
@@ -119,6 +120,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `wxsim`: the fake API as a server, simulated users (send, chat) and end-to-end load.
+        .executableTarget(
+            name: "Simulator",
+            dependencies: [
+                "Shared", "WeChatFake",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "WorkerBench",
             dependencies: [
@@ -147,6 +162,14 @@ let package = Package(
             dependencies: [
                 "Ingress", "Shared", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator", "Shared", "TestSupport", "WeChatFake",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,6 +14,7 @@ trap 'stop_private_redis; rm -rf "$data_dir"' EXIT INT TERM
 start_private_redis "$data_dir" "" --save "" --appendonly no
 url="redis://127.0.0.1:${REDIS_PORT}/0"
 
+echo "--- report ---"
 echo "worker: $(nproc) cores shared by redis-server $(redis-server --version | awk '{print $3}'), the fake API and the workers"
 echo
 "$bin/worker-bench" "$bin" "$url"

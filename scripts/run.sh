@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# make run: Redis (append-only file on, data in .run/redis), then the ingress and a worker, all stopped on Ctrl-C.
+# make run: the whole product on this machine, stopped together on Ctrl-C.
+#   Redis (append-only file on, data in .run/redis), the ingress on 127.0.0.1:8080 and two workers.
+#   Without WeChat credentials in the environment it is the full local demo: `wxsim api` (a fake
+#   api.weixin.qq.com on 127.0.0.1:9080) takes the workers' replies and prints them, with the demo
+#   account in safe mode; `make chat` (or `wxsim chat`) in a second terminal talks to it.
+#   With WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN set (WECHAT_AES_KEY for safe mode) it uses
+#   WeChat's real API instead.
+# RELAY_BIN_DIR picks prebuilt binaries (default: the release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/redis.sh
 
-bin="$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)"
+bin="${RELAY_BIN_DIR:-$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)}"
 mkdir -p .run
 pids=()
 stop_all() {
@@ -17,20 +24,66 @@ stop_all() {
 }
 trap stop_all EXIT INT TERM
 
+# Waits until URL answers 2xx (wxsim probe), or fails after about 20 s.
+wait_for() {
+    local url="$1" tries
+    for tries in $(seq 1 100); do
+        "$bin/wxsim" probe "$url" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "run: $url did not come up" >&2
+    return 1
+}
+
+if [ -z "${WECHAT_APPID:-}" ] && [ -z "${WECHAT_APPSECRET:-}" ]; then
+    demo=1
+    export WECHAT_TOKEN="demo-token"
+    export WECHAT_APPID="wxdemo0000000000"
+    export WECHAT_APPSECRET="demo-secret"
+    export WECHAT_AES_KEY="DemoDemoDemoDemoDemoDemoDemoDemoDemoDemo12E"
+    api_port="${RUN_API_PORT:-9080}"
+    export WECHAT_API_BASE="http://127.0.0.1:${api_port}"
+else
+    demo=0
+    for name in WECHAT_APPID WECHAT_APPSECRET WECHAT_TOKEN; do
+        if [ -z "${!name:-}" ]; then
+            echo "run: $name is not set; set WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN together (or none of them for the demo)" >&2
+            exit 2
+        fi
+    done
+fi
+
 start_private_redis "$PWD/.run/redis" "${RUN_REDIS_PORT:-6379}" --appendonly yes --appendfsync everysec
 echo "run: redis-server on 127.0.0.1:${REDIS_PORT} (append-only file in .run/redis)"
-
 export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
-# Demo credentials unless real ones are set.
-export WECHAT_TOKEN="${WECHAT_TOKEN:-demo-token}"
-export WECHAT_APPID="${WECHAT_APPID:-wxdemo0000000000}"
-export WECHAT_APPSECRET="${WECHAT_APPSECRET:-demo-secret}"
 export INGRESS_HOST="${INGRESS_HOST:-127.0.0.1}"
 export INGRESS_PORT="${INGRESS_PORT:-8080}"
 export INGRESS_SPOOL_DIR="${INGRESS_SPOOL_DIR:-$PWD/.run/spool}"
 
+if [ "$demo" = 1 ]; then
+    "$bin/wxsim" api --port "$api_port" & pids+=($!)
+    wait_for "${WECHAT_API_BASE}/wxsim/replies"
+fi
 "$bin/ingress" & pids+=($!)
-"$bin/worker" & pids+=($!)
-echo "run: ingress on http://${INGRESS_HOST}:${INGRESS_PORT} (try: curl http://${INGRESS_HOST}:${INGRESS_PORT}/readyz); Ctrl-C stops everything"
+WORKER_METRICS_PORT="${RUN_WORKER_METRICS_PORT:-9464}" "$bin/worker" & pids+=($!)
+WORKER_METRICS_PORT="$(( ${RUN_WORKER_METRICS_PORT:-9464} + 1 ))" "$bin/worker" & pids+=($!)
+ingress_url="http://${INGRESS_HOST}:${INGRESS_PORT}"
+wait_for "$ingress_url/readyz"
+
+wxsim="${bin#"$PWD"/}/wxsim"
+# Non-default ports must be passed to wxsim.
+where=""
+[ "$ingress_url" = "http://127.0.0.1:8080" ] || where+=" --to $ingress_url/wechat"
+[ "$demo" = 0 ] || [ "$api_port" = 9080 ] || where+=" --api $WECHAT_API_BASE"
+echo
+if [ "$demo" = 1 ]; then
+    echo "run: ready (demo account, fake WeChat API on ${WECHAT_API_BASE}). In a second terminal, chat with it:"
+    if [ -z "$where" ]; then echo "         make chat             (or: $wxsim chat)"; else echo "         $wxsim chat$where"; fi
+    echo "     or send one message and wait for the reply:"
+    echo "         $wxsim send$where --wait 5 \"hello\""
+else
+    echo "run: ready for AppID ${WECHAT_APPID}: point the WeChat console's URL at ${ingress_url}/wechat (through TLS on 443, see README)."
+fi
+echo "     Ctrl-C stops everything."
 wait -n "${pids[@]}" || true
 echo "run: a service exited; stopping the rest"

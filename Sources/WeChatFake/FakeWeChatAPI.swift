@@ -32,7 +32,7 @@ public final class FakeWeChatAPI: Sendable {
     public static let sendPath = "/cgi-bin/message/custom/send"
     public static let typingPath = "/cgi-bin/message/custom/typing"
     /// `GET /wxsim/replies?after=SEQ&wait=SECONDS`: the sends received after `SEQ` as ``FakeWeChatReplies``
-    /// JSON, waiting up to `wait` seconds (at most 30) for one to arrive. Not a WeChat endpoint: it lets
+    /// JSON, waiting up to `wait` seconds (at most 30) for one to arrive (no `after`: none, only `next`). Not a WeChat endpoint: it lets
     /// `wxsim chat` and `wxsim load` in other processes see the replies.
     public static let repliesPath = "/wxsim/replies"
 
@@ -268,12 +268,13 @@ public final class FakeWeChatAPI: Sendable {
 
     private func replies(_ request: Request) async -> Response {
         let query = request.uri.queryParameters
-        let after = query["after"].flatMap { Int(String($0)) } ?? -1
+        // No `after`: nothing but the current position, for a client that wants only what comes next.
+        let after = query["after"].flatMap { Int(String($0)) } ?? Int.max - 1
         let wait = min(max(query["wait"].flatMap { Double(String($0)) } ?? 0, 0), 30)
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
         while true {
             let found = state.withLock { state -> FakeWeChatReplies in
-                let start = max(after + 1, 0)
+                let start = min(max(after + 1, 0), state.calls.count)
                 let replies = state.calls.indices.dropFirst(start).compactMap { index in
                     state.calls[index].path == Self.sendPath ? FakeWeChatReply(seq: index, call: state.calls[index]) : nil
                 }

@@ -1,19 +1,18 @@
 import Foundation
 import Synchronization
 
-/// One of the product's own executables (`ingress`, `worker`) started as a child process, for tests that
-/// kill it for real. The binaries come from `RELAY_BIN_DIR`, which `make test` sets to the build folder.
+/// One of the product's own executables (`ingress`, `worker`, `wxsim`) started as a child process, for
+/// tests that kill it for real. The binaries come from `RELAY_BIN_DIR`, which `make test` sets to the
+/// build folder.
 public final class ServiceProcess: Sendable {
     public let name: String
     private let process: Mutex<Process?>
     public let logFile: URL
 
-    public init(_ name: String, environment: [String: String]) throws {
-        guard let folder = environmentValue("RELAY_BIN_DIR"), !folder.isEmpty else {
-            throw TestRedis.Unavailable(description: "RELAY_BIN_DIR is not set: run the tests with `make test`")
-        }
+    public init(_ name: String, arguments: [String] = [], environment: [String: String]) throws {
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: folder).appendingPathComponent(name)
+        child.executableURL = try Self.executable(name)
+        child.arguments = arguments
         var variables = ProcessInfo.processInfo.environment
         variables.merge(environment) { $1 }
         child.environment = variables
@@ -25,6 +24,14 @@ public final class ServiceProcess: Sendable {
         try child.run()
         self.name = name
         self.process = Mutex(child)
+    }
+
+    /// The built executable `name` in `RELAY_BIN_DIR`.
+    static func executable(_ name: String) throws -> URL {
+        guard let folder = environmentValue("RELAY_BIN_DIR"), !folder.isEmpty else {
+            throw TestRedis.Unavailable(description: "RELAY_BIN_DIR is not set: run the tests with `make test`")
+        }
+        return URL(fileURLWithPath: folder).appendingPathComponent(name)
     }
 
     deinit {

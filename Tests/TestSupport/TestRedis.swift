@@ -13,10 +13,15 @@ public enum TestRedis {
 
     /// The shared server's URL.
     public static func url() throws -> RedisURL {
+        try RedisURL(parsing: try urlText())
+    }
+
+    /// The shared server's URL as given (with any password), for the `REDIS_URL` of a child process.
+    public static func urlText() throws -> String {
         guard let text = environmentValue("REDIS_TEST_URL"), !text.isEmpty else {
             throw Unavailable(description: "REDIS_TEST_URL is not set: run the tests with `make test`, which starts a private redis-server")
         }
-        return try RedisURL(parsing: text)
+        return text
     }
 
     /// A client of the shared server; the test closes it when done (or lets the process end).

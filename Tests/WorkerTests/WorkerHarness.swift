@@ -15,17 +15,10 @@ enum WorkerHarness {
 
     static func uniqueAppID() -> String { "wxtest\(UInt64.random(in: 0...UInt64.max))" }
 
-    static func redisURLText() throws -> String {
-        guard let text = ProcessInfo.processInfo.environment["REDIS_TEST_URL"], !text.isEmpty else {
-            throw TestRedis.Unavailable(description: "REDIS_TEST_URL is not set: run the tests with `make test`")
-        }
-        return text
-    }
-
     /// The environment of a worker for `appID` against `fake`, fast timers for tests, plus `extra`.
     static func environment(appID: String, fake: FakeWeChatAPI, extra: [String: String] = [:]) throws -> [String: String] {
         var environment = [
-            "REDIS_URL": try redisURLText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret, "WECHAT_API_BASE": fake.baseURL,
+            "REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret, "WECHAT_API_BASE": fake.baseURL,
             "WORKER_METRICS_PORT": "off", "WORKER_RETRY_BASE": "10ms", "WORKER_RETRY_MAX": "50ms", "WORKER_RETRY_POLL": "20ms",
             "WORKER_MAX_ATTEMPTS": "30", "WORKER_CLAIM_IDLE": "5s", "WORKER_SHUTDOWN_GRACE": "5s", "WORKER_CONCURRENCY": "8",
         ]

@@ -13,32 +13,15 @@ import WeChatFake
         return try (0..<count).map { _ in try ServiceProcess("worker", environment: environment) }
     }
 
-    /// Runs `worker ARGUMENTS` to its end on a thread of its own (waiting for a process blocks); returns
-    /// the exit status and everything it printed.
+    /// Runs `worker ARGUMENTS` to its end; returns the exit status and everything it printed.
     func runToEnd(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
-        try await offThePool { try runToEndBlocking(arguments, environment: environment) }
+        let run = try await ExecutableRun.run("worker", arguments, environment: environment)
+        return (run.status, run.output)
     }
 
     /// Stops a worker process without blocking a Swift concurrency thread.
     func stop(_ process: ServiceProcess, _ signal: Int32) async -> Int32 {
         (try? await offThePool { process.stop(signal: signal) }) ?? -1
-    }
-
-    func runToEndBlocking(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        guard let folder = ProcessInfo.processInfo.environment["RELAY_BIN_DIR"], !folder.isEmpty else {
-            throw TestRedis.Unavailable(description: "RELAY_BIN_DIR is not set: run the tests with `make test`")
-        }
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: folder).appendingPathComponent("worker")
-        child.arguments = arguments
-        child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = pipe
-        try child.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        child.waitUntilExit()
-        return (child.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     @Test func fourWorkerProcessesShareOneTokenAndRefreshItOnce() async throws {
@@ -128,7 +111,7 @@ import WeChatFake
     }
 
     @Test func badConfigurationIsOneLineAndExitTwo() async throws {
-        let fakeEnvironment = ["REDIS_URL": try WorkerHarness.redisURLText(), "WECHAT_APPID": "wxbad", "WECHAT_APPSECRET": "s", "WORKER_METRICS_PORT": "off"]
+        let fakeEnvironment = ["REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": "wxbad", "WECHAT_APPSECRET": "s", "WORKER_METRICS_PORT": "off"]
         let concurrency = try await runToEnd([], environment: fakeEnvironment.merging(["WORKER_CONCURRENCY": "lots"]) { $1 })
         #expect(concurrency.status == 2)
         #expect(concurrency.output.contains("WORKER_CONCURRENCY"))
@@ -152,7 +135,7 @@ import WeChatFake
         let keys = QueueKeys(appID: appID)
         try await InboundQueue(redis: redis, keys: keys).ensureConsumerGroup()
         try await redis.send("XADD", RedisArgument(keys.deadLetters), "*", "reason", "errcode", "errcode", "45015", "attempts", "1", "key", "k", "v", "1", "at", "1", "body", "{}")
-        let environment = ["REDIS_URL": try WorkerHarness.redisURLText(), "WECHAT_APPID": appID]
+        let environment = ["REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID]
         let status = try await runToEnd(["status"], environment: environment)
         #expect(status.status == 0)
         #expect(status.output.contains("dead letters:     1"))

@@ -1,0 +1,94 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Shared
+import WeChatFake
+
+
+/// `wxsim chat`: an interactive chat as one WeChat user. Each line typed is pushed to the ingress;
+/// each reply that reaches the fake API (`wxsim api`) prints back. Ctrl-D ends.
+struct ChatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Chat with the account as one user (needs `wxsim api` as the workers' API).",
+        discussion: """
+            A line is sent as a text message, except: /image MEDIA_ID, /voice MEDIA_ID, \
+            /location LAT,LON, /event NAME [KEY] (e.g. /event CLICK menu_1).
+            """)
+
+    @OptionGroup var account: AccountOptions
+
+    @Option(help: "The user's OpenID.")
+    var from = "o_wxsim_chat"
+
+    @OptionGroup var fakeAPI: FakeAPIOptions
+
+    @Flag(name: .customLong("no-subscribe"), help: "Don't start with a subscribe event.")
+    var noSubscribe = false
+
+    func run() async throws {
+        let pusher = try account.pusher()
+        let watcher = fakeAPI.watcher()
+        let start = try await reportingFailure { try await watcher.currentPosition() }
+        let user = from
+        let tally = ChatTally()
+        Console.line("wxsim chat: you are \(user), writing to \(pusher.endpoint) (\(pusher.mode.rawValue) mode); replies come from \(fakeAPI.api).")
+        Console.line("Type a message and press Enter; Ctrl-D quits. Also: /image ID, /voice ID, /location LAT,LON, /event NAME [KEY].")
+        let follower = Task {
+            var position = start
+            while !Task.isCancelled {
+                guard let page = try? await watcher.replies(after: position, wait: 20) else {
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
+                }
+                position = page.next
+                for reply in page.replies where reply.toUser == user {
+                    tally.replied()
+                    Console.line(reply.errcode == 0 ? "bot: \(reply.message.map { ChatLine.describe($0.content) } ?? "")" : ChatLine.reply(reply))
+                }
+            }
+        }
+        if !noSubscribe, await push(.event("subscribe", key: nil), pusher: pusher) { tally.pushed() }
+        for await line in StandardInputLines.start() {
+            let trimmed = line.trimmingPrefix(" ")
+            guard !trimmed.isEmpty else { continue }
+            guard let kind = Self.kind(of: String(trimmed)) else {
+                Console.line("(not understood: /image ID, /voice ID, /location LAT,LON, /event NAME [KEY])")
+                continue
+            }
+            if await push(kind, pusher: pusher) { tally.pushed() }
+        }
+        // Ctrl-D: let replies still on their way arrive (a message with no rule gets none: 5 s at most).
+        let deadline = ContinuousClock.now + .seconds(5)
+        while tally.outstanding > 0, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }
+        follower.cancel()
+        Console.line("wxsim chat: bye")
+    }
+
+    /// Pushes one message; true when the ingress accepted it.
+    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher) async -> Bool {
+        let message = SimulatedMessage(from: from, to: DemoAccount.originalID, kind: kind)
+        do {
+            let result = try await pusher.push(message, using: .shared)
+            if !result.isAccepted { Console.line("✗ the ingress answered HTTP \(result.status): \(result.body.prefix(200))") }
+            return result.isAccepted
+        } catch {
+            Console.line("✗ cannot reach \(pusher.endpoint): \(error)")
+            return false
+        }
+    }
+
+    /// A typed line as a message: text, or one of the slash commands.
+    static func kind(of line: String) -> SimulatedMessage.Kind? {
+        guard line.hasPrefix("/") else { return .text(line) }
+        let words = line.split(separator: " ", maxSplits: 2).map(String.init)
+        switch (words[0], words.count) {
+        case ("/image", 2...): return .image(mediaID: words[1])
+        case ("/voice", 2...): return .voice(mediaID: words[1], recognition: words.count > 2 ? words[2] : nil)
+        case ("/event", 2...): return .event(words[1], key: words.count > 2 ? words[2] : nil)
+        case ("/location", 2...):
+            let parts = words[1].split(separator: ",").compactMap { Double($0) }
+            return parts.count == 2 ? .location(latitude: parts[0], longitude: parts[1], label: words.count > 2 ? words[2] : "") : nil
+        default: return .text(line)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Shared
+import WeChatFake
+
+/// `wxsim send`: one user message, built, signed and encrypted like WeChat's, POSTed to the ingress
+/// (`--retries N` delivers the same push N times, as WeChat does when it gets no answer in 5 s).
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Push one message to the ingress the way WeChat does.")
+
+    @OptionGroup var account: AccountOptions
+    @OptionGroup var message: MessageOptions
+
+    @Option(help: "Deliver the same push this many times (WeChat's retries), 1...10.")
+    var retries = 1
+
+    @OptionGroup var fakeAPI: FakeAPIOptions
+
+    @Option(help: "Seconds to wait for the reply to reach the fake API (0: don't wait).")
+    var wait = 0.0
+
+    func validate() throws {
+        guard (1...10).contains(retries) else { throw ValidationError("--retries must be 1...10") }
+        guard wait >= 0 else { throw ValidationError("--wait cannot be negative") }
+        _ = try message.message()
+    }
+
+    func run() async throws {
+        let pusher = try account.pusher()
+        let simulated = try message.message()
+        let request = try pusher.request(for: simulated)
+        let watcher = fakeAPI.watcher()
+        let position = wait > 0 ? try await reportingFailure { try await watcher.currentPosition() } : 0
+        var accepted = false
+        for delivery in 1...retries {
+            let result = try await reportingFailure { try await pusher.send(request, using: .shared) }
+            let answer = result.body.isEmpty ? "(empty)" : String(result.body.prefix(200))
+            Console.line("→ \(pusher.mode.rawValue) push \(delivery)/\(retries) from \(simulated.from): HTTP \(result.status) \(answer)")
+            accepted = accepted || result.isAccepted
+        }
+        guard accepted else { throw ExitCode(1) }
+        guard wait > 0 else { return }
+        try await awaitReply(watcher: watcher, after: position, user: simulated.from)
+    }
+
+    private func awaitReply(watcher: ReplyWatcher, after start: Int, user: String) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+        var position = start
+        var replied = false
+        while ContinuousClock.now < deadline {
+            let page = try await reportingFailure { try await watcher.replies(after: position, wait: min(2, wait)) }
+            position = page.next
+            for reply in page.replies where reply.toUser == user {
+                Console.line(ChatLine.reply(reply))
+                replied = replied || reply.errcode == 0
+            }
+            // A burst of replies (several rules) arrives together; stop once one was delivered and
+            // nothing more came in the last poll.
+            if replied && page.replies.isEmpty { return }
+        }
+        if replied { return }
+        ProcessEnvironment.printError("wxsim send: no reply for \(user) reached \(fakeAPI.api) within \(wait) s")
+        throw ExitCode(1)
+    }
+}
+
+/// Runs `body`, turning a failure into one line on standard error and exit status 1.
+func reportingFailure<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        ProcessEnvironment.printError("wxsim: \(error)")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# make bench-e2e: the whole pipeline under `wxsim load`: POST to the ingress (safe mode) → Redis stream →
+#   2 worker processes → the fake WeChat API (`wxsim api`, 0 ms latency), timed from each POST to the
+#   matching customer-service call. Baseline in the same run: the same load generator POSTing to a bare
+#   Hummingbird handler that only answers `success` (its ceiling on this machine).
+# Everything (wxsim, ingress, workers, redis-server, fake API) shares this machine's cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/redis.sh
+rate="${BENCH_E2E_RATE:-1000}"
+paced_count="${BENCH_E2E_PACED:-20000}"
+burst_count="${BENCH_E2E_BURST:-30000}"
+
+for product in ingress worker wxsim ingress-bench; do swift build -c release ${SWIFT_BUILD_FLAGS:-} --product "$product"; done
+bin="$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)"
+work="$(mktemp -d /tmp/relay-bench-e2e.XXXXXX)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    stop_private_redis
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+start_private_redis "$work/redis" "" --save "" --appendonly yes --appendfsync everysec
+
+api_port=18201; ingress_port=18202; bare_port=18203
+aes_key="DemoDemoDemoDemoDemoDemoDemoDemoDemoDemo12E"
+wait_for() { for _ in $(seq 1 150); do "$bin/wxsim" probe "$1" 2>/dev/null && return 0; sleep 0.2; done; echo "bench-e2e: $1 did not come up" >&2; return 1; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+field() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); v=eval(sys.argv[2], {}, r); print(v if not isinstance(v, float) else ("%.0f" % v if v >= 10 else "%.1f" % v))' "$@"; }
+
+# Baseline: wxsim load POSTing to the bare handler (nothing verified, queued or replied).
+"$bin/ingress-bench" trivial "$bare_port" & pids+=($!); bare_pid=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$bare_port/wechat" && break; sleep 0.1; done
+"$bin/wxsim" load --to "http://127.0.0.1:$bare_port/wechat" --post-only --rate 0 --count 2000 --users 100 > /dev/null 2>&1
+"$bin/wxsim" load --to "http://127.0.0.1:$bare_port/wechat" --post-only --rate 0 --count "$burst_count" --users 1000 --json "$work/bare.json" > /dev/null 2>"$work/bare.err"
+kill -TERM "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
+
+# The product: fake API, ingress (safe mode), two workers.
+export WECHAT_TOKEN=demo-token WECHAT_APPID=wxbenche2e000000 WECHAT_APPSECRET=demo-secret WECHAT_AES_KEY="$aes_key"
+export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" LOG_LEVEL=error
+"$bin/wxsim" api --quiet --port "$api_port" & pids+=($!); api_pid=$!
+wait_for "http://127.0.0.1:$api_port/wxsim/replies"
+INGRESS_HOST=127.0.0.1 INGRESS_PORT="$ingress_port" INGRESS_SPOOL_DIR="$work/spool" "$bin/ingress" & pids+=($!); ingress_pid=$!
+for n in 1 2; do
+    WECHAT_API_BASE="http://127.0.0.1:$api_port" WORKER_CONCURRENCY=64 WORKER_METRICS_PORT=off "$bin/worker" & pids+=($!)
+done
+worker_pids=("${pids[-2]}" "${pids[-1]}")
+wait_for "http://127.0.0.1:$ingress_port/readyz"
+load() { "$bin/wxsim" load --to "http://127.0.0.1:$ingress_port/wechat" --api "http://127.0.0.1:$api_port" --aes-key "$aes_key" "$@"; }
+load --rate 0 --count 2000 --users 100 > /dev/null 2>&1   # warm-up: token fetch, connections, consumer group
+
+service_ticks() { local total=0 pid; for pid in "$ingress_pid" "${worker_pids[@]}" "$REDIS_PID"; do total=$(( total + $(cpu_ticks "$pid") )); done; echo "$total"; }
+run() {  # name args...
+    local name="$1"; shift
+    local s0 a0; s0="$(service_ticks)"; a0="$(cpu_ticks "$api_pid")"
+    load "$@" --json "$work/$name.json" > "$work/$name.out" 2> "$work/$name.err" || echo "bench-e2e: the $name run did not get every reply exactly once (see below)" >&2
+    local n; n="$(field "$work/$name.json" accepted)"
+    awk -v a="$s0" -v b="$(service_ticks)" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b - a) * 1000000 / hz / n}' > "$work/$name.cpu"
+    awk -v a="$a0" -v b="$(cpu_ticks "$api_pid")" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b - a) * 1000000 / hz / n}' > "$work/$name.apicpu"
+}
+run paced --rate "$rate" --count "$paced_count" --users 1000
+run burst --rate 0 --count "$burst_count" --users 1000 --concurrency 64
+
+bare_rate="$(field "$work/bare.json" achievedRate)"
+row() {  # name label
+    local f="$work/$1.json"
+    printf '| %s | %s | %s | %s | %s | %s / %s ms | %s ms | %s ms | %s ms | %s / %s / %s | %s | %s |\n' "$2" \
+        "$(field "$f" 'targetRate if targetRate > 0 else "max"')" "$(field "$f" achievedRate)" "$(field "$f" repliesPerSecond)" \
+        "$(awk -v a="$(field "$f" repliesPerSecond)" -v b="$bare_rate" 'BEGIN{printf "%.2f", a/b}')" \
+        "$(field "$f" 'ingressAnswer["p50"]')" "$(field "$f" 'ingressAnswer["p99"]')" \
+        "$(field "$f" 'endToEnd["p50"]')" "$(field "$f" 'endToEnd["p99"]')" "$(field "$f" 'endToEnd["max"]')" \
+        "$(field "$f" replied)" "$(field "$f" missing)" "$(field "$f" duplicates)" "$(cat "$work/$1.cpu")" "$(cat "$work/$1.apicpu")"
+}
+echo
+echo "--- report ---"
+echo "wxsim load → ingress (safe mode) → redis-server $(redis-server --version | awk '{print $3}') (append-only file on) → 2 workers (concurrency 64 each) → wxsim api (0 ms); $(nproc) cores shared by all of them and the load generator"
+echo
+echo "| run | target/s | sent/s | replies/s | ratio to baseline | ingress answer p50 / p99 | POST → API p50 | p99 | max | replied / missing / duplicate | service CPU µs/message | fake API CPU µs/message |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '| baseline: same generator → bare handler | max | %s | – | 1.00 | %s / %s ms | – | – | – | – | – | – |\n' "$bare_rate" \
+    "$(field "$work/bare.json" 'ingressAnswer["p50"]')" "$(field "$work/bare.json" 'ingressAnswer["p99"]')"
+row paced "paced, $paced_count messages"
+row burst "as fast as possible, $burst_count messages"
+echo
+p99="$(field "$work/paced.json" 'endToEnd["p99"]')"
+burst_rps="$(field "$work/burst.json" repliesPerSecond)"
+verdict() { awk -v v="$1" -v g="$2" -v op="$3" 'BEGIN{ ok = (op == "le") ? (v <= g) : (v >= g); print (ok ? "met" : "not met") }'; }
+echo "- Goal: p99 from POST to the API call ≤ 50 ms at ${rate} messages/s: **$(verdict "$p99" 50 le)** (${p99} ms)."
+echo "- Goal: ≥ 3 000 replies/s sustained: **$(verdict "$burst_rps" 3000 ge)** (${burst_rps}/s as fast as possible; the generator's own ceiling against a bare handler is ${bare_rate} POST/s)."
+echo "- Service CPU is ingress + both workers + redis-server, per message, from /proc; the fake API's is separate."
