@@ -1,5 +1,5 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run chat test build deps bench bench-redis bench-ingress bench-worker bench-e2e fuzz clean check-deploy smoke
+.PHONY: run chat test build deps bench bench-redis bench-ingress bench-worker bench-e2e fuzz clean check-deploy smoke smoke-compose
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
@@ -38,6 +38,10 @@ check-deploy:
 # Builds the image with podman and runs redis + ingress + 2 workers + wxsim api in containers (slow; not in CI).
 smoke:
 	bash deploy/smoke.sh
+
+# docker-compose.yml run by docker-compose against podman's Docker API, with the images `make smoke` built.
+smoke-compose:
+	bash deploy/compose-smoke.sh
 
 bench-e2e: deps
 	bash scripts/bench-e2e.sh

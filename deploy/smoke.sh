@@ -15,29 +15,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runtime="${PODMAN_RUNTIME:-/usr/sbin/runc}"
-podman=(podman --runtime "$runtime")
-limits=(--ulimit nofile=20000:20000 --ulimit nproc=1024:1024)
-cache=.cache/deploy
-base_image=localhost/wechat-relay-base:bookworm
-redis_image=localhost/wechat-relay-redis:bookworm
-image=localhost/wechat-relay:smoke
+source deploy/smoke-lib.sh
 prefix="wrsmoke-$$"
 network="$prefix"
+cache=.cache/deploy
 messages="${SMOKE_MESSAGES:-10}"
-# The demo account (Sources/WeChatFake/DemoAccount.swift); its AES key puts the ingress in safe mode.
-appid=wxdemo0000000000
-token=demo-token
-secret=demo-secret
-aes_key=DemoDemoDemoDemoDemoDemoDemoDemoDemoDemo12E
-
-started=$SECONDS
-step_started=$SECONDS
-step() {
-    echo "smoke: [$((SECONDS - step_started)) s] done"
-    step_started=$SECONDS
-    echo "smoke: $*"
-}
 
 containers=()
 scratch="$(mktemp -d)"
@@ -68,15 +50,6 @@ start() {
     "${podman[@]}" run -d --name "$name" --network "$network" --network-alias "$alias" "${limits[@]}" \
         --health-interval disable "$@" 2> "$scratch/run.err" >/dev/null || { cat "$scratch/run.err" >&2; return 1; }
     grep -v 'systemd connection' "$scratch/run.err" >&2 || true
-}
-
-# wait_for SECONDS COMMAND...: retries COMMAND every half second until it succeeds.
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        [ "$SECONDS" -lt "$deadline" ] || { echo "smoke: timed out waiting for: $*" >&2; return 1; }
-        sleep 0.5
-    done
 }
 
 echo "smoke: tools"
@@ -162,8 +135,8 @@ for n in $(seq 1 "$messages"); do
     esac
 done
 
-step "both workers in the consumer group"
-consumers="$(podman exec "$prefix-redis" redis-cli XINFO CONSUMERS "wx:{$appid}:in" workers | grep -c '^name$' || true)"
+step "both workers served messages"
+consumers="$(consumers_served "$prefix-redis")"
 echo "smoke: $consumers consumers in group workers"
 [ "$consumers" -eq 2 ] || { echo "smoke: expected 2 consumers" >&2; exit 1; }
 podman exec "$prefix-redis" redis-cli XINFO GROUPS "wx:{$appid}:in" | paste - - | sed 's/^/smoke:   /'

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# make smoke-compose: docker-compose.yml itself, run by Debian's docker-compose against podman's Docker
+# API (no Docker engine here), with the images deploy/smoke.sh built (run that first; no registry can be
+# pulled from, so REDIS_IMAGE and RELAY_IMAGE point at them and nothing is built):
+#  1. `--profile demo up -d`: redis, ingress, 2 workers (deploy.replicas), wxsim
+#  2. the ingress's /readyz on the published loopback port; the README's `exec ingress wxsim send --wait`
+#  3. `up -d --scale worker=4`: messages reach all four workers
+# Podman runs HEALTHCHECKs from systemd timers, and there is no systemd here, so a background loop runs
+# them (`podman healthcheck run`) for `depends_on: condition: service_healthy` to be met.
+# `docker-compose down -v` and the end of the API service and loop happen on exit, failed or not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/smoke-lib.sh
+for needed in "$image" "$redis_image"; do
+    podman image exists "$needed" || { echo "smoke: no image $needed: run deploy/smoke.sh first" >&2; exit 1; }
+done
+bash scripts/deps.sh docker-compose catatonit podman runc
+
+project="wrcompose$$"
+port="${SMOKE_COMPOSE_PORT:-18080}"
+scratch="$(mktemp -d)"
+pids=()
+# No .env from the work tree: the demo defaults of docker-compose.yml.
+: > "$scratch/empty.env"
+compose=(docker-compose --project-name "$project" --env-file "$scratch/empty.env" --profile demo)
+export DOCKER_HOST="unix://$scratch/podman.sock" RELAY_IMAGE="$image" REDIS_IMAGE="$redis_image" INGRESS_PUBLISHED_PORT="$port"
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    [ "$status" -eq 0 ] || "${compose[@]}" logs --tail 10 >&2 2>&1 || true
+    timeout 120 "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$scratch"
+    if [ "$status" -eq 0 ]; then echo "smoke: compose passed in $((SECONDS - started)) s"; else echo "smoke: compose FAILED (exit $status) after $((SECONDS - started)) s" >&2; fi
+    exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+echo "smoke: podman's Docker API on $DOCKER_HOST (runc, the ulimits this machine needs)"
+printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=1024:1024"]\n[engine]\nruntime = "%s"\n' "$runtime" \
+    > "$scratch/containers.conf"
+CONTAINERS_CONF="$scratch/containers.conf" podman system service --time=0 "$DOCKER_HOST" 2>/dev/null & pids+=($!)
+wait_for 20 test -S "$scratch/podman.sock"
+(
+    while true; do
+        for name in $(podman ps --filter "name=$project" --format '{{.Names}}'); do
+            podman healthcheck run "$name" >/dev/null 2>&1 || true
+        done
+        sleep 2
+    done
+) & pids+=($!)
+
+# all_healthy: every container of the project passed its HEALTHCHECK.
+all_healthy() {
+    ! "${compose[@]}" ps | grep -qE 'health: starting|unhealthy'
+}
+
+step "docker-compose --profile demo up -d"
+timeout 180 "${compose[@]}" up -d --no-build
+wait_for 60 all_healthy
+"${compose[@]}" ps
+
+step "readiness on 127.0.0.1:$port, and the README's round trip"
+wait_for 30 curl -fsS "http://127.0.0.1:$port/readyz"
+send() {
+    timeout 60 "${compose[@]}" exec -T ingress wxsim send --to http://ingress:8080/wechat --from "$1" \
+        --api http://wxsim:9080 --wait 10 "$2"
+}
+send demo-user "hello"
+
+step "--scale worker=4"
+timeout 180 "${compose[@]}" up -d --no-build --scale worker=4
+wait_for 60 all_healthy
+workers="$("${compose[@]}" ps -q worker | wc -l)"
+echo "smoke: $workers worker containers"
+[ "$workers" -eq 4 ] || { echo "smoke: expected 4" >&2; exit 1; }
+for n in $(seq 1 12); do send "demo-user-$n" "hello $n" > /dev/null; done
+redis="$("${compose[@]}" ps -q redis)"
+consumers="$(consumers_served "$redis")"
+echo "smoke: $consumers workers served messages"
+[ "$consumers" -eq 4 ] || { echo "smoke: expected 4" >&2; exit 1; }
+step "down -v"
