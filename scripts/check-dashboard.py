@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Checks deploy/grafana/*.json: valid JSON, unique panel ids, a query on every panel, and every wechat_*
-metric a query uses is one the services export (a `label: "..."` in Sources/*/Observability), and every
-exported metric is on the dashboard. Usage: check-dashboard.py DASHBOARD.json; exit 1 on any problem."""
+"""Checks deploy/grafana/*.json: valid JSON, unique panel ids, a query on every panel, every query parses
+as PromQL (promql-parser, with Grafana's $__rate_interval set to 5m), every wechat_* metric a query uses
+is one the services export (a `label: "..."` in Sources/*/Observability), and every exported metric is on
+the dashboard. Usage: check-dashboard.py DASHBOARD.json; exit 1 on any problem."""
 import json
 import pathlib
 import re
 import sys
+
+import promql_parser
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Prometheus histogram series carry one of these suffixes after the name the code registers.
@@ -32,6 +35,10 @@ def main(path: str) -> int:
         if not exprs or not all(exprs):
             problems.append(f"panel '{panel['title']}' has no query")
         for expr in exprs:
+            try:
+                promql_parser.parse(expr.replace("$__rate_interval", "5m"))
+            except ValueError as error:
+                problems.append(f"panel '{panel['title']}': not PromQL ({error}): {expr}")
             for name in re.findall(r"\bwechat_[a-z0-9_]+", expr):
                 for suffix in SUFFIXES:
                     if name.endswith(suffix):

@@ -5,7 +5,7 @@
 #   docker-compose     `config -q` on docker-compose.yml, without .env and with .env.example, demo profile too
 #   kubectl kustomize  renders deploy/kubernetes/base and every overlay; scripts/validate-k8s.py checks the
 #                      result offline against the Kubernetes and KEDA schemas (strict) and its references
-#   grafana            the dashboard parses and queries only metrics the services export
+#   grafana            the dashboard is JSON, its queries PromQL over metrics the services export
 # Each validator is first shown a broken input it must reject, so a validator that passes everything
 # fails this script. Installs what is missing: apt (docker-compose, shellcheck), PyPI into .tools/venv.
 set -euo pipefail
@@ -71,6 +71,15 @@ must_reject validate-k8s "$python" scripts/validate-k8s.py "$scratch/broken.yaml
 step "grafana dashboard"
 printf '{"panels": [' > "$scratch/broken.json"
 must_reject json.tool "$python" -m json.tool "$scratch/broken.json"
+"$python" - deploy/grafana/wechat-relay.json "$scratch/broken-query.json" <<'PY'
+# A copy of the dashboard whose first query lost a parenthesis.
+import json, sys
+dashboard = json.load(open(sys.argv[1]))
+panel = next(p for p in dashboard["panels"] if p.get("targets"))
+panel["targets"][0]["expr"] = panel["targets"][0]["expr"].replace(")", "", 1)
+json.dump(dashboard, open(sys.argv[2], "w"))
+PY
+must_reject check-dashboard "$python" scripts/check-dashboard.py "$scratch/broken-query.json"
 for dashboard in deploy/grafana/*.json; do
     "$python" -m json.tool "$dashboard" > /dev/null
     "$python" scripts/check-dashboard.py "$dashboard"
