@@ -7,8 +7,8 @@
 #     default target, but the binaries come from a temporary build context (the `builder` stage needs
 #     the official Swift image, which cannot be pulled here)
 #  4. a Redis image: the base plus Debian's redis-server (compose and Kubernetes use the official image)
-#  5. one podman network; containers: redis, `wxsim api`, the ingress (safe mode) and 2 workers; each
-#     container's HEALTHCHECK is run and must pass
+#  5. one podman network; containers: redis, `wxsim api`, the ingress (safe mode) and 2 workers (both
+#     with a read-only root and no capabilities, as in deploy/kubernetes); each HEALTHCHECK must pass
 #  6. `wxsim send --wait` from a container on that network: every reply must reach the fake API
 # Everything it starts (containers, network, temporary folders) is removed on exit, failed or not; the
 # images stay as a cache (SMOKE_KEEP_IMAGES=0 removes the runtime image too).
@@ -104,11 +104,13 @@ podman network create "$network" >/dev/null
 start redis redis "$redis_image" redis-server --appendonly yes --appendfsync everysec --protected-mode no --dir /tmp
 wait_for 30 podman exec "$prefix-redis" redis-cli ping
 start wxsim wxsim -e WECHAT_APPID="$appid" -e WECHAT_APPSECRET="$secret" "$image" wxsim api --host 0.0.0.0 --port 9080
-# The ingress runs the image's default command.
-start ingress ingress -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" -e WECHAT_TOKEN="$token" \
-    -e WECHAT_AES_KEY="$aes_key" "$image"
+# Locked down as deploy/kubernetes runs them: read-only root, no capabilities, no privilege escalation,
+# the spool on a scratch file system (an emptyDir there). The ingress runs the image's default command.
+locked=(--read-only --cap-drop ALL --security-opt no-new-privileges)
+start ingress ingress "${locked[@]}" --tmpfs /var/lib/wechat-relay/spool:rw,mode=1777 \
+    -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" -e WECHAT_TOKEN="$token" -e WECHAT_AES_KEY="$aes_key" "$image"
 for n in 1 2; do
-    start "worker-$n" "worker-$n" -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" \
+    start "worker-$n" "worker-$n" "${locked[@]}" -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" \
         -e WECHAT_APPSECRET="$secret" -e WECHAT_API_BASE=http://wxsim:9080 "$image" worker
 done
 
