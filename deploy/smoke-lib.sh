@@ -8,7 +8,8 @@ podman=(podman --runtime "$runtime")
 limits=(--ulimit nofile=20000:20000 --ulimit nproc=1024:1024)
 base_image=localhost/wechat-relay-base:bookworm
 redis_image=localhost/wechat-relay-redis:bookworm
-image=localhost/wechat-relay:smoke
+# SMOKE_IMAGE: an image built elsewhere (e.g. from deploy/Dockerfile's default target) to test instead.
+image="${SMOKE_IMAGE:-localhost/wechat-relay:smoke}"
 # The demo account (Sources/WeChatFake/DemoAccount.swift); its AES key puts the ingress in safe mode.
 appid=wxdemo0000000000
 token=demo-token

@@ -34,7 +34,7 @@ cleanup() {
     fi
     for name in "${containers[@]}"; do podman rm -f -t 2 "$name" >/dev/null 2>&1 || true; done
     podman network rm -f "$network" >/dev/null 2>&1 || true
-    [ "${SMOKE_KEEP_IMAGES:-1}" = 1 ] || podman rmi -f "$image" >/dev/null 2>&1 || true
+    [ "${SMOKE_KEEP_IMAGES:-1}" = 1 ] || [ -n "${SMOKE_IMAGE:-}" ] || podman rmi -f "$image" >/dev/null 2>&1 || true
     rm -rf "$scratch"
     if [ "$status" -eq 0 ]; then echo "smoke: passed in $((SECONDS - started)) s"; else echo "smoke: FAILED (exit $status) after $((SECONDS - started)) s" >&2; fi
     exit "$status"
@@ -55,10 +55,12 @@ start() {
 echo "smoke: tools"
 bash scripts/deps.sh podman runc debootstrap netavark aardvark-dns binutils
 
-step "release binaries (--static-swift-stdlib, .build-static)"
-build=(swift build -c release --static-swift-stdlib --scratch-path .build-static)
-for product in ingress worker wxsim; do "${build[@]}" --product "$product"; done
-bin="$("${build[@]}" --show-bin-path)"
+if [ -z "${SMOKE_IMAGE:-}" ]; then
+    step "release binaries (--static-swift-stdlib, .build-static)"
+    build=(swift build -c release --static-swift-stdlib --scratch-path .build-static)
+    for product in ingress worker wxsim; do "${build[@]}" --product "$product"; done
+    bin="$("${build[@]}" --show-bin-path)"
+fi
 
 step "base image $base_image (debootstrap, cached)"
 if ! podman image exists "$base_image"; then
@@ -80,14 +82,16 @@ if ! podman image exists "$base_image"; then
     podman import --change 'CMD ["bash"]' "$cache/bookworm-rootfs.tar" "$base_image" >/dev/null
 fi
 
-step "runtime image $image (deploy/Dockerfile --target prebuilt)"
-context="$scratch/context"
-mkdir -p "$context/bin" "$context/deploy"
-for product in ingress worker wxsim; do strip -o "$context/bin/$product" "$bin/$product"; done
-cp deploy/healthcheck.sh "$context/deploy/"
-# --format docker keeps HEALTHCHECK (the OCI image format has no such field).
-"${podman[@]}" build --quiet --format docker "${limits[@]}" -f deploy/Dockerfile --target prebuilt \
-    --build-arg RUNTIME_IMAGE="$base_image" -t "$image" "$context" >/dev/null
+if [ -z "${SMOKE_IMAGE:-}" ]; then
+    step "runtime image $image (deploy/Dockerfile --target prebuilt)"
+    context="$scratch/context"
+    mkdir -p "$context/bin" "$context/deploy"
+    for product in ingress worker wxsim; do strip -o "$context/bin/$product" "$bin/$product"; done
+    cp deploy/healthcheck.sh "$context/deploy/"
+    # --format docker keeps HEALTHCHECK (the OCI image format has no such field).
+    "${podman[@]}" build --quiet --format docker "${limits[@]}" -f deploy/Dockerfile --target prebuilt \
+        --build-arg RUNTIME_IMAGE="$base_image" -t "$image" "$context" >/dev/null
+fi
 size="$(podman image inspect --format '{{.Size}}' "$image")"
 echo "smoke: $image is $((size / 1000000)) MB"
 
