@@ -22,7 +22,7 @@ struct IngressComponents: Sendable {
             logger.info("the spool holds \(spool.gauge.records) messages from an earlier run; they will be replayed when Redis answers")
         }
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: configuration.appID), dedupWindowSeconds: settings.dedupWindowSeconds, maximumLength: settings.streamMaximumLength)
-        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, batcher: EnqueueBatcher(queue: queue), spool: spool, metrics: IngressMetrics(), logger: logger)
+        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool, metrics: IngressMetrics(), logger: logger)
     }
 
     /// The safe-mode crypto, when an EncodingAESKey is configured.

@@ -12,6 +12,7 @@ import Shared
 /// | `INGRESS_DROP_EVENTS` | none; e.g. `TEMPLATESENDJOBFINISH,LOCATION` are answered but not queued |
 /// | `QUEUE_MAXLEN` | `1000000` (the stream's `MAXLEN ~`, a memory cap) |
 /// | `QUEUE_DEDUP_SECONDS` | `600` (at least 600) |
+/// | `INGRESS_ENQUEUE_DEADLINE_MS` | `1000`: Redis silent this long → the message is spooled and answered (50–4000) |
 struct IngressSettings: Sendable {
     var path: String
     var maximumBodyBytes: Int
@@ -22,6 +23,8 @@ struct IngressSettings: Sendable {
     var droppedEvents: Set<String>
     var streamMaximumLength: Int
     var dedupWindowSeconds: Int
+    /// How long a message waits for Redis before it is spooled instead (WeChat waits 5 s in all).
+    var enqueueDeadline: Duration
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
@@ -34,5 +37,6 @@ struct IngressSettings: Sendable {
         droppedEvents = Set(reader.list("INGRESS_DROP_EVENTS").map { $0.lowercased() })
         streamMaximumLength = try reader.integer("QUEUE_MAXLEN", default: 1_000_000, in: 1_000...1_000_000_000)
         dedupWindowSeconds = try reader.integer("QUEUE_DEDUP_SECONDS", default: 600, in: 600...604_800)
+        enqueueDeadline = .milliseconds(try reader.integer("INGRESS_ENQUEUE_DEADLINE_MS", default: 1_000, in: 50...4_000))
     }
 }

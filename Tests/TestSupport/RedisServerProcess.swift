@@ -57,6 +57,13 @@ public final class RedisServerProcess: Sendable {
         child.waitUntilExit()
     }
 
+    /// Sends `signal` without waiting: SIGSTOP freezes the server (a stall: connections stay open, nothing
+    /// answers), SIGCONT thaws it.
+    public func signal(_ signal: Int32) {
+        guard let child = process.withLock({ $0 }) else { return }
+        kill(child.processIdentifier, signal)
+    }
+
     private func waitUntilListening() async throws {
         for _ in 0..<100 {
             if Self.canConnect(port: port) { return }
