@@ -27,5 +27,29 @@ extension SystemTests {
             try await system.redisServer.start()
             try await system.expectRepliedOnce(before + accepted)
         }
+
+        /// Redis stops while replies are on the wire (API latency 1 s): WeChat accepts them while the
+        /// workers cannot mark them sent. Once Redis is back none of them may be sent again.
+        @Test func repliesAcceptedWhileRedisIsDownAreNotSentAgain() async throws {
+            // WORKER_CLAIM_IDLE 10s: the workers are back in touch with Redis before anyone may reclaim
+            // the entries they still hold.
+            let system = try await SystemFixture(
+                faults: FakeWeChatFaults(latency: .seconds(1)), redisArguments: ["--appendonly", "yes"], worker: ["WORKER_CLAIM_IDLE": "10s"])
+            try await system.startWorkers(2)
+            let messages = SystemFixture.textMessages(16, tag: "wire", users: 16)
+            _ = try await system.push(messages)
+            // The token is in (the sends follow at once) and every message is taken: the sends are on the wire.
+            let onTheWire = await eventually(seconds: 60) {
+                guard system.fake.tokenFetches > 0 else { return false }
+                return (try? await system.pending()) == messages.count
+            }
+            #expect(onTheWire, "\(system.logTail())")
+            await system.stopRedis(signal: SIGTERM)
+            let repliedBefore = system.replyCounts().count
+            #expect(await eventually(seconds: 60) { system.replyCounts().count > repliedBefore }, "no reply was accepted while Redis was down")
+
+            try await system.redisServer.start()
+            try await system.expectRepliedOnce(messages)
+        }
     }
 }
