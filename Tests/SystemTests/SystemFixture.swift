@@ -63,7 +63,7 @@ final class SystemFixture: Sendable {
     }
 
     deinit {
-        // Kill outright whatever still runs; Redis dies in RedisServerProcess's deinit, the fake in its own.
+        // Kill outright whatever still runs; Redis dies in RedisServerProcess's deinit.
         let processes = workers.withLock { $0 } + [ingress]
         for process in processes {
             process.signal(SIGKILL)
@@ -71,6 +71,9 @@ final class SystemFixture: Sendable {
         }
         redis.close()
         try? FileManager.default.removeItem(at: spool)
+        // The fake's running server holds on to it (its routes capture it): only stop() ends it.
+        let fake = fake
+        Task { await fake.stop() }
     }
 
     // MARK: Processes
@@ -83,7 +86,7 @@ final class SystemFixture: Sendable {
         let started = try (0..<count).map { _ in try ServiceProcess("worker", environment: workerEnvironment) }
         workers.withLock { $0 += started }
         guard await eventually(seconds: 30, { started.allSatisfy { $0.log.contains("consuming \(keys.inbound) as") } }) else {
-            throw HTTPTestClient.Failure(description: "the workers did not start consuming\n\(logTail())")
+            throw SystemFixtureError(description: "the workers did not start consuming\n\(logTail())")
         }
         return started
     }
@@ -186,15 +189,15 @@ final class SystemFixture: Sendable {
     /// Waits (at most `seconds`) until every message was replied and the queue is settled, then expects
     /// each reply exactly once. Returns the replies beyond one per message (0 when all went well).
     @discardableResult
-    func expectRepliedOnce(_ messages: [SimulatedMessage], seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int {
-        let duplicates = try await expectReplied(messages, seconds: seconds, sourceLocation: sourceLocation)
+    func expectRepliedOnce(_ messages: [SimulatedMessage], seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) async -> Int {
+        let duplicates = await expectReplied(messages, seconds: seconds, sourceLocation: sourceLocation)
         #expect(duplicates == 0, "\(duplicates) duplicate replies: \(replyCounts().filter { $0.value > 1 })", sourceLocation: sourceLocation)
         return duplicates
     }
 
     /// Waits (at most `seconds`) until every message was replied at least once and the queue is settled;
     /// returns how many replies were sent beyond one per message (the duplicates).
-    func expectReplied(_ messages: [SimulatedMessage], seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int {
+    func expectReplied(_ messages: [SimulatedMessage], seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation) async -> Int {
         let texts = messages.compactMap { message -> String? in
             if case .text(let text) = message.kind { return text }
             return nil
@@ -210,7 +213,7 @@ final class SystemFixture: Sendable {
         return texts.map { max((counts[$0] ?? 0) - 1, 0) }.reduce(0, +)
     }
 
-    // MARK: Waiting
+    // MARK: The ingress's own endpoints
 
     /// `GET /readyz` on the ingress.
     func readiness() async throws -> Int {
@@ -229,6 +232,6 @@ final class SystemFixture: Sendable {
 
     private func waitUntilReady() async throws {
         let ready = await eventually(seconds: 30) { (try? await readiness()) == 200 }
-        guard ready else { throw HTTPTestClient.Failure(description: "the ingress did not become ready\n\(logTail())") }
+        guard ready else { throw SystemFixtureError(description: "the ingress did not become ready\n\(logTail())") }
     }
 }

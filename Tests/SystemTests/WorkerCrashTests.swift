@@ -30,7 +30,7 @@ extension SystemTests {
             let inFlight = try await system.pending(of: victim)
 
             try await system.startWorkers(1)
-            let duplicates = try await system.expectReplied(messages)
+            let duplicates = await system.expectReplied(messages)
             print("system test, worker crash: \(inFlight) messages in flight at the kill, \(duplicates) replied twice")
             #expect(inFlight > 0)
             #expect(duplicates <= inFlight, "\(duplicates) duplicates, \(inFlight) in flight at the kill")

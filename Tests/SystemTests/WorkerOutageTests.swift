@@ -12,7 +12,7 @@ extension SystemTests {
             #expect(try await system.streamLength() == 100)
 
             try await system.startWorkers(2)
-            try await system.expectRepliedOnce(messages)
+            await system.expectRepliedOnce(messages)
         }
     }
 }
