@@ -183,5 +183,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Whole-system tests: the built `ingress` and `worker` executables and private redis-servers as child
+        // processes, killed for real; WeChat is the in-process fake API and WeChatPusher.
+        .testTarget(
+            name: "SystemTests",
+            dependencies: [
+                "Shared", "TestSupport", "WeChatFake",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -49,6 +49,7 @@ public final class FakeWeChatAPI: Sendable {
         var classicTokens: [String: [String]] = [:]
         var issued = 0
         var successfulSends = 0
+        var sendsInFlight = 0
         var calls: [FakeWeChatCall] = []
         var port: Int?
         var task: Task<Void, any Error>?
@@ -162,6 +163,10 @@ public final class FakeWeChatAPI: Sendable {
         state.withLock { $0.calls.filter { ($0.path == "/cgi-bin/token" || $0.path == "/cgi-bin/stable_token") && $0.errcode == 0 }.count }
     }
 
+    /// Customer-service sends that have arrived and are not answered yet (held by ``FakeWeChatFaults/latency``):
+    /// replies on the wire, for tests that break something while they are.
+    public var sendsInFlight: Int { state.withLock { $0.sendsInFlight } }
+
     /// The customer-service messages WeChat would have delivered, in order.
     public var deliveredMessages: [CustomerServiceMessage] {
         state.withLock { $0.calls.compactMap { $0.isDeliveredMessage ? $0.message : nil } }
@@ -218,6 +223,9 @@ public final class FakeWeChatAPI: Sendable {
 
     private func customerService(_ request: Request, path: String) async -> Response {
         let arrived = WallClock.milliseconds()
+        let isSend = path == Self.sendPath
+        if isSend { state.withLock { $0.sendsInFlight += 1 } }
+        defer { if isSend { state.withLock { $0.sendsInFlight -= 1 } } }
         let body = await Self.body(of: request)
         await delay()
         let token = request.uri.queryParameters["access_token"].map(String.init)

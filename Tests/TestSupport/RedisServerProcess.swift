@@ -37,17 +37,29 @@ public final class RedisServerProcess: Sendable {
 
     /// Starts (or restarts) the server on the same port and data directory and waits until it answers.
     public func start() async throws {
-        let child = Process()
-        child.executableURL = try Self.redisServerExecutable()
-        child.arguments = [
+        let executable = try Self.redisServerExecutable()
+        let arguments = [
             "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path,
         ] + extraArguments
+        try await offThePool { try self.launch(executable, arguments: arguments) }
+        try await waitUntilListening()
+    }
+
+    /// Starts the child from a thread with no signal blocked. A child inherits the signal mask of the
+    /// thread that spawns it, Swift concurrency's (dispatch) threads block SIGTERM and most others, and
+    /// redis-server never unblocks them: started from async code it would ignore `stop(signal: SIGTERM)`.
+    private func launch(_ executable: URL, arguments: [String]) throws {
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        pthread_sigmask(SIG_SETMASK, &unblocked, nil)
+        let child = Process()
+        child.executableURL = executable
+        child.arguments = arguments
         child.standardOutput = FileHandle.nullDevice
         child.standardError = FileHandle.nullDevice
         try child.run()
         process.withLock { $0 = child }
-        try await waitUntilListening()
     }
 
     /// Stops the server: SIGKILL models a crash, SIGTERM a clean shutdown. Waits until it has exited.

@@ -49,6 +49,16 @@ public final class ServiceProcess: Sendable {
         return child.terminationStatus
     }
 
+    /// The child's process id (the worker names its consumer `host-PID-random`).
+    public var processIdentifier: Int32 {
+        process.withLock { $0?.processIdentifier ?? -1 }
+    }
+
+    /// Whether the process is still running (false once it exited or crashed).
+    public var isRunning: Bool {
+        process.withLock { $0?.isRunning ?? false }
+    }
+
     /// Sends `signal` (e.g. SIGHUP) without waiting.
     public func signal(_ signal: Int32) {
         guard let child = process.withLock({ $0 }), child.isRunning else { return }

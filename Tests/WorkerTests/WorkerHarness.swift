@@ -66,12 +66,7 @@ enum WorkerHarness {
     /// Polls `condition` every 20 ms for at most `seconds`; returns whether it became true.
     @discardableResult
     static func eventually(seconds: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
+        try await TestSupport.eventually(seconds: seconds, condition)
     }
 
     /// The text contents delivered to each user.

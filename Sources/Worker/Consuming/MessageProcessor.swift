@@ -76,7 +76,7 @@ struct MessageProcessor: Sendable {
                     }
                 }
                 // The one duplicate window: a crash here, after WeChat accepted the reply and before this marker.
-                try await queue.markSent(dedupKey: envelope.dedupKey, index: index)
+                try await markSent(dedupKey: envelope.dedupKey, index: index)
                 sentNow += 1
             }
             try await queue.ack(entry.id)
@@ -108,6 +108,29 @@ struct MessageProcessor: Sendable {
                 if !typingStarted.isSet { group.cancelAll() }
             }
             return replies ?? []
+        }
+    }
+
+    /// Writes the sent marker of a reply WeChat has accepted, retrying while Redis is unreachable (100 ms
+    /// doubling to 1 s) until it is written; only cancellation (the shutdown deadline) gives up.
+    ///
+    /// Fix (found by the system tests): this used to give up at the first Redis error and leave the entry
+    /// pending without its marker, so when Redis stopped while replies were on the wire, every reply WeChat
+    /// accepted during the outage was sent a second time by whoever finished the entry after the restart.
+    private func markSent(dedupKey: String, index: Int) async throws(RedisError) {
+        var delay = Duration.milliseconds(100)
+        var failures = 0
+        while true {
+            do {
+                try await queue.markSent(dedupKey: dedupKey, index: index)
+                return
+            } catch {
+                if Task.isCancelled { throw error }
+                failures += 1
+                if failures == 1 { logger.warning("cannot mark a sent reply (\(error)); retrying until Redis answers") }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
+            }
         }
     }
 

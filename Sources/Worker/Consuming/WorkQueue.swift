@@ -137,11 +137,7 @@ struct WorkQueue: Sendable {
         let groups = try await redis.send("XINFO", "GROUPS", stream)
         var lastDelivered: String?
         for info in groups.array ?? [] {
-            let flat = info.array ?? []
-            var fields: [String: RESPValue] = [:]
-            for index in stride(from: 0, to: flat.count - 1, by: 2) {
-                if let name = flat[index].string { fields[name] = flat[index + 1] }
-            }
+            let fields = info.fields
             if fields["name"]?.string == keys.consumerGroup { lastDelivered = fields["last-delivered-id"]?.string }
         }
         guard let lastDelivered, lastDelivered != "0-0" else { return nil }

@@ -41,14 +41,14 @@ struct QueueStatus: Sendable {
             streamLength: Int(value(0)?.integer ?? 0), groupExists: false, lag: nil, pending: 0, consumers: [],
             deadLetters: Int(value(3)?.integer ?? 0), retryScheduled: Int(value(4)?.integer ?? 0), tokenAgeSeconds: nil)
         for group in value(1)?.array ?? [] {
-            let fields = Self.fields(group)
+            let fields = group.fields
             guard fields["name"]?.string == keys.consumerGroup else { continue }
             status.groupExists = true
             status.pending = Int(fields["pending"]?.integer ?? 0)
             status.lag = fields["lag"]?.integer.map { Int($0) }
         }
         for consumer in value(2)?.array ?? [] {
-            let fields = Self.fields(consumer)
+            let fields = consumer.fields
             status.consumers.append(
                 Consumer(name: fields["name"]?.string ?? "?", pending: Int(fields["pending"]?.integer ?? 0), idleMilliseconds: Int(fields["idle"]?.integer ?? 0)))
         }
@@ -56,15 +56,6 @@ struct QueueStatus: Sendable {
             status.tokenAgeSeconds = max(0, Int((WallClock.milliseconds() - fetchedAt) / 1000))
         }
         return status
-    }
-
-    private static func fields(_ reply: RESPValue) -> [String: RESPValue] {
-        let flat = reply.array ?? []
-        var fields: [String: RESPValue] = [:]
-        for index in stride(from: 0, to: flat.count - 1, by: 2) {
-            if let name = flat[index].string { fields[name] = flat[index + 1] }
-        }
-        return fields
     }
 
     /// The human-readable report `worker status` prints.
