@@ -33,7 +33,8 @@ struct QueueMonitorService: Service {
             }
             metrics.spoolRecords.record(spool.gauge.records)
             metrics.spoolBytes.record(spool.gauge.bytes)
-            try? await Task.sleep(for: interval)
+            // Wakes at once on SIGTERM, so the ingress stops without waiting out the interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }
