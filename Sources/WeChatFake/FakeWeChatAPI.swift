@@ -54,6 +54,8 @@ public final class FakeWeChatAPI: Sendable {
         var port: Int?
         var task: Task<Void, any Error>?
         var group: ServiceGroup?
+        /// Set by ``stop()``: long-polls answer at once, so shutdown need not wait out their `wait`.
+        var isStopping = false
     }
 
     private let state: Mutex<State>
@@ -107,6 +109,7 @@ public final class FakeWeChatAPI: Sendable {
         state.withLock {
             $0.task = task
             $0.group = group
+            $0.isStopping = false
         }
         var bound = 0
         for await value in stream {
@@ -125,6 +128,7 @@ public final class FakeWeChatAPI: Sendable {
                 state.task = nil
                 state.group = nil
             }
+            state.isStopping = true
             return (state.task, state.group)
         }
         await group?.triggerGracefulShutdown()
@@ -281,14 +285,14 @@ public final class FakeWeChatAPI: Sendable {
         let wait = min(max(query["wait"].flatMap { Double(String($0)) } ?? 0, 0), 30)
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
         while true {
-            let found = state.withLock { state -> FakeWeChatReplies in
+            let (found, isStopping) = state.withLock { state -> (FakeWeChatReplies, Bool) in
                 let start = min(max(after + 1, 0), state.calls.count)
                 let replies = state.calls.indices.dropFirst(start).compactMap { index in
                     state.calls[index].path == Self.sendPath ? FakeWeChatReply(seq: index, call: state.calls[index]) : nil
                 }
-                return FakeWeChatReplies(replies: replies, next: state.calls.count - 1)
+                return (FakeWeChatReplies(replies: replies, next: state.calls.count - 1), state.isStopping)
             }
-            if !found.replies.isEmpty || ContinuousClock.now >= deadline {
+            if !found.replies.isEmpty || isStopping || ContinuousClock.now >= deadline {
                 let data = (try? JSONEncoder().encode(found)) ?? Data("{}".utf8)
                 return Self.json(String(decoding: data, as: UTF8.self))
             }

@@ -50,14 +50,14 @@ struct SendCommand: AsyncParsableCommand {
         var position = start
         var replied = false
         while ContinuousClock.now < deadline {
-            let page = try await reportingFailure { try await watcher.replies(after: position, wait: min(2, wait)) }
+            // Once a reply came, only a short look for more (a rule may answer with several messages).
+            let page = try await reportingFailure { try await watcher.replies(after: position, wait: replied ? 0.3 : min(2, wait)) }
             position = page.next
             for reply in page.replies where reply.toUser == user {
                 Console.line(ChatLine.reply(reply))
                 replied = replied || reply.errcode == 0
             }
-            // A burst of replies (several rules) arrives together; stop once one was delivered and
-            // nothing more came in the last poll.
+            // Stop once one was delivered and nothing more came in the last short poll.
             if replied && page.replies.isEmpty { return }
         }
         if replied { return }
