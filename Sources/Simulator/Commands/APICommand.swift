@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import Shared
+import ServiceLifecycle
 import UnixSignals
 import WeChatFake
 
@@ -75,7 +76,9 @@ struct APICommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         Console.line("wxsim api: fake api.weixin.qq.com on http://\(host):\(bound) for AppID \(app); set WECHAT_API_BASE=http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)")
-        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
+        // Until SIGINT or SIGTERM (ServiceGroup traps them, as in the services).
+        let waiter = ServiceGroup(configuration: .init(services: [UntilShutdown()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try? await waiter.run()
         await fake.stop()
         let delivered = fake.deliveredMessages.count
         Console.line("wxsim api: stopped after \(delivered) delivered repl\(delivered == 1 ? "y" : "ies")")
@@ -90,5 +93,12 @@ struct APICommand: AsyncParsableCommand {
             table[String(entry[..<colon])] = code
         }
         return table
+    }
+}
+
+/// A service that only waits for the graceful shutdown a signal triggers.
+private struct UntilShutdown: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
     }
 }
