@@ -52,6 +52,16 @@ struct IngressHarness {
 
     var redis: RedisClient { components.redis }
 
+    /// Replays the spool into Redis until it is empty, as the drainer does in production; true once drained.
+    func drainSpool() async throws -> Bool {
+        let drainer = components.backgroundServices.drainer
+        for _ in 0..<200 {
+            if await drainer.drain() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// Every entry in this ingress's stream.
     func streamEntries() async throws -> [StreamEntry] {
         try StreamEntry.list(try await redis.send("XRANGE", RedisArgument(components.queue.keys.inbound), "-", "+"))

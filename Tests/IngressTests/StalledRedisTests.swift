@@ -56,13 +56,7 @@ import Testing
 
         // Redis thaws: whatever was in flight lands, and the spool's replay drops what is already there.
         server.signal(SIGCONT)
-        let drainer = harness.components.backgroundServices.drainer
-        var drained = false
-        for _ in 0..<200 where !drained {
-            drained = await drainer.drain()
-            if !drained { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        #expect(drained)
+        #expect(try await harness.drainSpool())
         let keys = try await harness.streamEntries().compactMap { $0.text("key") }
         #expect(keys.count == 6)
         #expect(Set(keys).count == 6)

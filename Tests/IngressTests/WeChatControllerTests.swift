@@ -160,13 +160,7 @@ import Testing
         #expect(harness.components.spool.gauge.records == 40)
 
         try await server.start()
-        let drainer = harness.components.backgroundServices.drainer
-        var drained = false
-        for _ in 0..<100 where !drained {
-            drained = await drainer.drain()
-            if !drained { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        #expect(drained)
+        #expect(try await harness.drainSpool())
         let keys = try await harness.streamEntries().compactMap { $0.text("key") }
         #expect(keys.count == 20)
         #expect(Set(keys).count == 20)
