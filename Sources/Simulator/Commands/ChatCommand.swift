@@ -32,7 +32,7 @@ struct ChatCommand: AsyncParsableCommand {
         let user = from
         let tally = ChatTally()
         Console.line("wxsim chat: you are \(user), writing to \(pusher.endpoint) (\(pusher.mode.rawValue) mode); replies come from \(fakeAPI.api).")
-        Console.line("Type a message and press Enter; Ctrl-D quits. Also: /image ID, /voice ID, /location LAT,LON, /event NAME [KEY].")
+        Console.line("Type a message and press Enter; Ctrl-D quits. Also: \(Self.slashCommands).")
         let follower = Task {
             var position = start
             while !Task.isCancelled {
@@ -52,7 +52,7 @@ struct ChatCommand: AsyncParsableCommand {
             let trimmed = line.trimmingPrefix(" ")
             guard !trimmed.isEmpty else { continue }
             guard let kind = Self.kind(of: String(trimmed)) else {
-                Console.line("(not understood: /image ID, /voice ID, /location LAT,LON, /event NAME [KEY])")
+                Console.line("(not understood: \(Self.slashCommands))")
                 continue
             }
             if await push(kind, pusher: pusher) { tally.pushed() }
@@ -77,6 +77,9 @@ struct ChatCommand: AsyncParsableCommand {
         }
     }
 
+    /// The lines that are not sent as text.
+    static let slashCommands = "/image ID, /voice ID, /location LAT,LON, /event NAME [KEY]"
+
     /// A typed line as a message: text, or one of the slash commands.
     static func kind(of line: String) -> SimulatedMessage.Kind? {
         guard line.hasPrefix("/") else { return .text(line) }
@@ -86,8 +89,7 @@ struct ChatCommand: AsyncParsableCommand {
         case ("/voice", 2...): return .voice(mediaID: words[1], recognition: words.count > 2 ? words[2] : nil)
         case ("/event", 2...): return .event(words[1], key: words.count > 2 ? words[2] : nil)
         case ("/location", 2...):
-            let parts = words[1].split(separator: ",").compactMap { Double($0) }
-            return parts.count == 2 ? .location(latitude: parts[0], longitude: parts[1], label: words.count > 2 ? words[2] : "") : nil
+            return LocationText.kind(words[1], label: words.count > 2 ? words[2] : "")
         default: return .text(line)
         }
     }

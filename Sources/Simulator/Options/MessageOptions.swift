@@ -37,9 +37,10 @@ struct MessageOptions: ParsableArguments {
         } else if let voiceMediaID {
             kind = .voice(mediaID: voiceMediaID, recognition: text)
         } else if let location {
-            let parts = location.split(separator: ",").compactMap { Double($0.trimmingPrefix(" ")) }
-            guard parts.count == 2 else { throw ValidationError("--location must be LATITUDE,LONGITUDE, e.g. 23.134521,113.358803") }
-            kind = .location(latitude: parts[0], longitude: parts[1], label: text ?? "")
+            guard let parsed = LocationText.kind(location, label: text ?? "") else {
+                throw ValidationError("--location must be LATITUDE,LONGITUDE, e.g. 23.134521,113.358803")
+            }
+            kind = parsed
         } else if let link {
             kind = .link(title: text ?? link, description: "", url: link)
         } else if let event {
