@@ -35,25 +35,19 @@ import Glibc
             redis.signal(SIGCONT)
             redis.stop()
         }
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("ready-spool-\(UInt32.random(in: 0...UInt32.max))").path
-        defer { try? FileManager.default.removeItem(atPath: spool) }
-        let httpPort = try Loopback.freePort()
-        let ingress = try ServiceProcess("ingress", environment: IngressProcessTests.environment(redisPort: redis.port, httpPort: httpPort, spool: spool))
-        defer { ingress.stop(signal: SIGKILL) }
-        try await IngressProcessTests.waitForHTTP(port: httpPort)
-        #expect(try await offThePool { try HTTPTestClient.send(port: httpPort, method: "GET", path: "/readyz") }.body == "ready\n")
+        let ingress = try await RunningIngress.start(redisPort: redis.port)
+        defer { ingress.stop() }
+        #expect(await eventually(seconds: 10) { (try? await ingress.send("GET", "/readyz"))?.body == "ready\n" })
 
         redis.signal(SIGSTOP)  // connections stay open, nothing answers
         // Sequential probes, as a kubelet sends them: each within the probe timeout, each 200 (the spool has room).
         for _ in 0..<6 {
-            let answer = try await Self.withinProbeTimeout {
-                try await offThePool { try HTTPTestClient.send(port: httpPort, method: "GET", path: "/readyz") }
-            }
+            let answer = try await Self.withinProbeTimeout { try await ingress.send("GET", "/readyz") }
             #expect(answer.status == 200, "\(answer.body)")
         }
         // Once the probe has seen Redis stay silent, /readyz says so.
         let spooling = await eventually(seconds: 10) {
-            (try? await offThePool { try HTTPTestClient.send(port: httpPort, method: "GET", path: "/readyz") })?.body.contains("spooling") == true
+            (try? await ingress.send("GET", "/readyz"))?.body.contains("spooling") == true
         }
         #expect(spooling)
     }

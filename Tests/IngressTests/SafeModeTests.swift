@@ -48,26 +48,20 @@ import Glibc
     @Test func theRealIngressRefusesPlaintextInSafeModeAndWarnsWhenItIsAccepted() async throws {
         let redis = try await RedisServerProcess()
         defer { redis.stop() }
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("safe-spool-\(UInt32.random(in: 0...UInt32.max))").path
-        defer { try? FileManager.default.removeItem(atPath: spool) }
         for accept in [false, true] {
-            let httpPort = try Loopback.freePort()
-            var environment = IngressProcessTests.environment(redisPort: redis.port, httpPort: httpPort, spool: spool)
-            environment["WECHAT_AES_KEY"] = IngressHarness.aesKey
-            if accept { environment["WECHAT_ACCEPT_PLAINTEXT"] = "true" }
-            let ingress = try ServiceProcess("ingress", environment: environment)
-            defer { ingress.stop(signal: SIGKILL) }
-            try await IngressProcessTests.waitForHTTP(port: httpPort)
-            let query = IngressHarness.signedQuery()
-            let answer = try await offThePool { try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: 31337)) }
-            let metrics = try await offThePool { try HTTPTestClient.send(port: httpPort, method: "GET", path: "/metrics") }
+            var extra = ["WECHAT_AES_KEY": IngressHarness.aesKey]
+            if accept { extra["WECHAT_ACCEPT_PLAINTEXT"] = "true" }
+            let ingress = try await RunningIngress.start(redisPort: redis.port, extra: extra)
+            defer { ingress.stop() }
+            let answer = try await ingress.push(id: 31337)
+            let metrics = try await ingress.send("GET", "/metrics")
             if accept {
                 #expect(answer.status == 200)
-                #expect(ingress.log.contains("WECHAT_ACCEPT_PLAINTEXT=true"), "\(ingress.log)")
+                #expect(ingress.process.log.contains("WECHAT_ACCEPT_PLAINTEXT=true"), "\(ingress.process.log)")
             } else {
                 #expect(answer.status == 403)
                 #expect(metrics.body.contains(#"wechat_ingress_requests_total{outcome="plaintext_refused"} 1"#))
-                #expect(!ingress.log.contains("WECHAT_ACCEPT_PLAINTEXT"))
+                #expect(!ingress.process.log.contains("WECHAT_ACCEPT_PLAINTEXT"))
             }
         }
     }

@@ -34,20 +34,15 @@ import Glibc
     @Test func aHeadSentOneBytePerSecondIsCutOff() async throws {
         let redis = try await RedisServerProcess()
         defer { redis.stop() }
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("slow-spool-\(UInt32.random(in: 0...UInt32.max))").path
-        defer { try? FileManager.default.removeItem(atPath: spool) }
-        let httpPort = try Loopback.freePort()
-        var environment = IngressProcessTests.environment(redisPort: redis.port, httpPort: httpPort, spool: spool)
-        environment["INGRESS_IDLE_TIMEOUT_SECONDS"] = "2"
-        let ingress = try ServiceProcess("ingress", environment: environment)
-        defer { ingress.stop(signal: SIGKILL) }
-        try await IngressProcessTests.waitForHTTP(port: httpPort)
+        let ingress = try await RunningIngress.start(redisPort: redis.port, extra: ["INGRESS_IDLE_TIMEOUT_SECONDS": "2"])
+        defer { ingress.stop() }
+        let httpPort = ingress.port
 
         let head = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slowloris\r\n\r\n".utf8)
         let sentWhenClosed = try await offThePool { try Self.trickle(head, port: httpPort) }
         let cutOff = try #require(sentWhenClosed, "the server kept a trickling connection open for the whole head")
         #expect(cutOff < head.count)
         // Ordinary requests are unaffected.
-        #expect(try await offThePool { try HTTPTestClient.send(port: httpPort, method: "GET", path: "/healthz") }.status == 200)
+        #expect(try await ingress.send("GET", "/healthz").status == 200)
     }
 }

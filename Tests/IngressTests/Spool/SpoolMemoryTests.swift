@@ -48,31 +48,21 @@ import Glibc
         #expect(spoolBytes > 100 << 20)
 
         // The baseline: the same ingress with an empty spool, after it has served a few pushes.
-        let emptyPort = try Loopback.freePort()
-        var environment = IngressProcessTests.environment(redisPort: redis.port, httpPort: emptyPort, spool: base + "/empty")
-        environment["WECHAT_APPID"] = "wxbaseline"
-        let baseline = try ServiceProcess("ingress", environment: environment)
-        defer { baseline.stop(signal: SIGKILL) }
-        try await IngressProcessTests.waitForHTTP(port: emptyPort)
-        for id in 0..<20 {
-            let query = IngressHarness.signedQuery()
-            _ = try await offThePool { try HTTPTestClient.send(port: emptyPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: Int64(id))) }
-        }
-        let baselineKiB = Self.peakRSS(baseline)
+        let baseline = try await RunningIngress.start(redisPort: redis.port, spool: base + "/empty", extra: ["WECHAT_APPID": "wxbaseline"])
+        defer { baseline.stop() }
+        for id in 0..<20 { _ = try await baseline.push(id: Int64(id)) }
+        let baselineKiB = Self.peakRSS(baseline.process)
 
-        let bigPort = try Loopback.freePort()
-        environment = IngressProcessTests.environment(redisPort: redis.port, httpPort: bigPort, spool: base + "/big")
-        environment["WECHAT_APPID"] = "wxbigspool"
-        let ingress = try ServiceProcess("ingress", environment: environment)
-        defer { ingress.stop(signal: SIGKILL) }
+        let ingress = try await RunningIngress.start(redisPort: redis.port, spool: base + "/big", extra: ["WECHAT_APPID": "wxbigspool"])
+        defer { ingress.stop() }
         let client = RedisClient(configuration: .init(url: redis.url()))
         defer { client.close() }
         let drained = await eventually(seconds: 300, every: .milliseconds(200)) {
             (try? await client.send("XLEN", RedisArgument(QueueKeys(appID: "wxbigspool").inbound)).integer) == Int64(count)
         }
-        #expect(drained, "\(ingress.log.suffix(2_000))")
+        #expect(drained, "\(ingress.process.log.suffix(2_000))")
         #expect(await eventually(seconds: 30) { (try? FileManager.default.contentsOfDirectory(atPath: base + "/big"))?.contains { $0.hasPrefix("drain-") } == false })
-        let peakKiB = Self.peakRSS(ingress)
+        let peakKiB = Self.peakRSS(ingress.process)
         print("spool memory: \(spoolBytes >> 20) MiB spool, \(count) records; peak RSS \(peakKiB / 1024) MiB opening and replaying it, \(baselineKiB / 1024) MiB with an empty spool (+\((peakKiB - baselineKiB) / 1024) MiB)")
         #expect(peakKiB > 0 && baselineKiB > 0)
         #expect(peakKiB - baselineKiB <= 16 * 1024, "peak \(peakKiB) KiB against a baseline of \(baselineKiB) KiB")

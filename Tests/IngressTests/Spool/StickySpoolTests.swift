@@ -18,9 +18,9 @@ import Glibc
         entry.text("key").flatMap { key in key.split(separator: ":").dropFirst().first.flatMap { Int($0) } }
     }
 
-    /// `wechat_ingress_requests_total{outcome="spooled"}` of the ingress on `port`.
-    static func spooledCount(port: Int) async throws -> Int {
-        let metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }.body
+    /// `wechat_ingress_requests_total{outcome="spooled"}` of the ingress.
+    static func spooledCount(_ ingress: RunningIngress) async throws -> Int {
+        let metrics = try await ingress.send("GET", "/metrics").body
         let line = metrics.split(separator: "\n").first { $0.hasPrefix(#"wechat_ingress_requests_total{outcome="spooled"}"#) } ?? ""
         return Int(line.split(separator: " ").last ?? "") ?? -1
     }
@@ -44,16 +44,11 @@ import Glibc
             handle.write(Data(buffer))
             try handle.close()
         }
-        let httpPort = try Loopback.freePort()
-        let environment = IngressProcessTests.environment(redisPort: redis.port, httpPort: httpPort, spool: spool)
-        let ingress = try ServiceProcess("ingress", environment: environment)
-        defer { ingress.stop(signal: SIGKILL) }
-        try await IngressProcessTests.waitForHTTP(port: httpPort)
+        let ingress = try await RunningIngress.start(redisPort: redis.port, spool: spool)
+        defer { ingress.stop() }
 
         @Sendable func push(_ id: Int) async throws {
-            let query = IngressHarness.signedQuery()
-            let answer = try await offThePool { try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: Int64(id))) }
-            #expect(answer.status == 200)
+            #expect(try await ingress.push(id: Int64(id)).status == 200)
         }
         for id in 100_000..<100_005 { try await push(id) }  // Redis still down: spooled
         try await redis.start()
@@ -63,16 +58,16 @@ import Glibc
         defer { client.close() }
         let stream = QueueKeys(appID: "wxprocess").inbound
         let total = Int64(earlier + 100)
-        #expect(await eventually(seconds: 120, every: .milliseconds(100)) { (try? await client.send("XLEN", RedisArgument(stream)).integer) == total }, "\(ingress.log.suffix(2_000))")
+        #expect(await eventually(seconds: 120, every: .milliseconds(100)) { (try? await client.send("XLEN", RedisArgument(stream)).integer) == total }, "\(ingress.process.log.suffix(2_000))")
         let ids = try StreamEntry.list(try await client.send("XRANGE", RedisArgument(stream), "-", "+")).compactMap(Self.messageID)
         #expect(ids.count == Int(total))
         let expected = Array(0..<earlier) + Array(100_000..<100_100)
         #expect(ids == expected, "first out of order at \(ids.indices.first { $0 < expected.count && ids[$0] != expected[$0] } ?? -1)")
         // Once the spool is empty, pushes go straight to Redis again (the spooled count does not move).
         #expect(await eventually(seconds: 30) { (try? FileManager.default.contentsOfDirectory(atPath: spool))?.contains { $0.hasPrefix("drain-") } == false })
-        let spooledBefore = try await Self.spooledCount(port: httpPort)
+        let spooledBefore = try await Self.spooledCount(ingress)
         try await push(200_000)
-        #expect(try await Self.spooledCount(port: httpPort) == spooledBefore)
+        #expect(try await Self.spooledCount(ingress) == spooledBefore)
         #expect(try await client.send("XLEN", RedisArgument(stream)).integer == total + 1)
     }
 }
