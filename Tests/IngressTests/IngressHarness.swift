@@ -14,8 +14,9 @@ struct IngressHarness {
     static let aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
     let components: IngressComponents
-    /// The enqueue batcher's loop, which the `ServiceGroup` runs in production.
+    /// The enqueue batcher's and the readiness probe's loops, which the `ServiceGroup` runs in production.
     private let batcherTask: Task<Void, Never>
+    private let probeTask: Task<Void, Never>
     let appID: String
     let spoolDirectory: String
 
@@ -42,10 +43,15 @@ struct IngressHarness {
         components = try await IngressComponents.make(configuration: configuration, settings: settings, redis: redis, logger: logger)
         let batcher = components.batcher
         batcherTask = Task { await batcher.run() }
+        let probe = components.probe
+        await probe.probe()
+        probeTask = Task { await probe.run() }
     }
 
     func close() {
         batcherTask.cancel()
+        probeTask.cancel()
+        components.probe.close()
         components.redis.close()
         components.spool.close()
         try? FileManager.default.removeItem(atPath: spoolDirectory)
@@ -68,8 +74,9 @@ struct IngressHarness {
         try await QueueContents.entries(redis: redis, keys: components.queue.keys)
     }
 
-    /// A query string signed with the token, for `timestamp` (now by default).
-    static func signedQuery(timestamp: Int64 = Int64(Date().timeIntervalSince1970), nonce: String = "123456", extra: String = "") -> String {
+    /// A query string signed with the token, for `timestamp` (now by default) and `nonce` (a new one by
+    /// default, as WeChat sends: a (timestamp, nonce) is bound to the first body it comes with).
+    static func signedQuery(timestamp: Int64 = Int64(Date().timeIntervalSince1970), nonce: String = String(UInt32.random(in: 0...UInt32.max)), extra: String = "") -> String {
         let signature = WeChatSignature.urlSignature(token: token, timestamp: String(timestamp), nonce: nonce)
         return "signature=\(signature)&timestamp=\(timestamp)&nonce=\(nonce)&openid=oUser\(extra)"
     }

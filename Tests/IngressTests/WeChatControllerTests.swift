@@ -12,13 +12,14 @@ import Testing
     @Test func urlVerificationEchoesOnlyForAValidSignature() async throws {
         let harness = try await IngressHarness()
         defer { harness.close() }
-        let signature = WeChatSignature.urlSignature(token: IngressHarness.token, timestamp: "1714036504", nonce: "1514711492")
+        let now = String(Int64(Date().timeIntervalSince1970))
+        let signature = WeChatSignature.urlSignature(token: IngressHarness.token, timestamp: now, nonce: "1514711492")
         try await harness.components.application().test(.router) { client in
-            try await client.execute(uri: "/wechat?signature=\(signature)&timestamp=1714036504&nonce=1514711492&echostr=4375120948345356249", method: .get) { response in
+            try await client.execute(uri: "/wechat?signature=\(signature)&timestamp=\(now)&nonce=1514711492&echostr=4375120948345356249", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body) == "4375120948345356249")
             }
-            try await client.execute(uri: "/wechat?signature=0000&timestamp=1714036504&nonce=1514711492&echostr=4375120948345356249", method: .get) { response in
+            try await client.execute(uri: "/wechat?signature=0000&timestamp=\(now)&nonce=1514711492&echostr=4375120948345356249", method: .get) { response in
                 #expect(response.status == .forbidden)
                 #expect(!String(buffer: response.body).contains("4375120948345356249"))
             }

@@ -21,7 +21,7 @@ import Testing
         var messages: [QueuedMessage] = []
         for file in await spool.takeForReplay() {
             let chunk = await spool.read(file, from: 0, limit: .max)
-            messages += chunk.payloads.compactMap(QueuedMessage.init(spoolRecord:))
+            messages += (chunk?.payloads ?? []).compactMap(QueuedMessage.init(spoolRecord:))
         }
         return messages
     }
