@@ -2,7 +2,7 @@
 # make smoke-compose: docker-compose.yml itself, run by Debian's docker-compose against podman's Docker
 # API (no Docker engine here), with the images deploy/smoke.sh built (run that first; no registry can be
 # pulled from, so REDIS_IMAGE and RELAY_IMAGE point at them and nothing is built):
-#  1. `--profile demo up -d`: redis, ingress, 2 workers (deploy.replicas), wxsim
+#  1. `--env-file deploy/demo.env --profile demo up -d`: redis, ingress, 2 workers (deploy.replicas), wxsim
 #  2. the ingress's /readyz on the published loopback port; the README's `exec ingress wxsim send --wait`
 #  3. `up -d --scale worker=4`: messages reach all four workers
 # Podman runs HEALTHCHECKs from systemd timers, and there is no systemd here, so a background loop runs
@@ -20,9 +20,9 @@ project="wrcompose$$"
 port="${SMOKE_COMPOSE_PORT:-18080}"
 scratch="$(mktemp -d)"
 pids=()
-# No .env from the work tree: the demo defaults of docker-compose.yml.
-: > "$scratch/empty.env"
-compose=(docker-compose --project-name "$project" --env-file "$scratch/empty.env" --profile demo)
+# No .env from the work tree: the public demo account of deploy/demo.env (the compose file has no
+# credentials of its own and refuses to start without them).
+compose=(docker-compose --project-name "$project" --env-file deploy/demo.env --profile demo)
 export DOCKER_HOST="unix://$scratch/podman.sock" RELAY_IMAGE="$image" REDIS_IMAGE="$redis_image" INGRESS_PUBLISHED_PORT="$port"
 
 cleanup() {
@@ -56,7 +56,7 @@ all_healthy() {
     ! "${compose[@]}" ps | grep -qE 'health: starting|unhealthy'
 }
 
-step "docker-compose --profile demo up -d"
+step "docker-compose --env-file deploy/demo.env --profile demo up -d"
 timeout 180 "${compose[@]}" up -d --no-build
 wait_for 60 all_healthy
 "${compose[@]}" ps

@@ -2,7 +2,8 @@
 # make check-deploy: validates the deployment files without a container engine or a cluster.
 #   hadolint           deploy/Dockerfile (any finding fails)
 #   ShellCheck         the deploy scripts
-#   docker-compose     `config -q` on docker-compose.yml, without .env and with .env.example, demo profile too
+#   docker-compose     `config -q` on docker-compose.yml: refused without credentials, valid with .env.example
+#                      and with deploy/demo.env (demo profile)
 #   kubectl kustomize  renders deploy/kubernetes/base and every overlay; scripts/validate-k8s.py checks the
 #                      result offline against the Kubernetes and KEDA schemas (strict) and its references
 #   grafana            the dashboard is JSON, its queries PromQL over metrics the services export
@@ -50,8 +51,16 @@ shellcheck -x deploy/*.sh scripts/check-deploy.sh
 step "docker-compose config"
 printf 'services:\n  x:\n    image: x\n    ports: 8080\n    deploy: {replicas: two}\n' > "$scratch/compose.yml"
 must_reject docker-compose docker-compose -f "$scratch/compose.yml" config -q
-docker-compose -f docker-compose.yml config -q
-docker-compose -f docker-compose.yml --env-file .env.example --profile demo config -q
+# Without credentials the file must refuse to run (never fall back to the public demo account) and name
+# the variable; with .env.example's placeholders it is valid; deploy/demo.env runs the demo profile.
+: > "$scratch/empty.env"
+no_credentials=(env -u WECHAT_APPID -u WECHAT_APPSECRET -u WECHAT_TOKEN -u WECHAT_AES_KEY)
+must_reject "docker-compose without credentials" "${no_credentials[@]}" docker-compose -f docker-compose.yml --env-file "$scratch/empty.env" config -q
+refusal="$("${no_credentials[@]}" docker-compose -f docker-compose.yml --env-file "$scratch/empty.env" config -q 2>&1 || true)"
+grep -q 'set WECHAT_' <<< "$refusal" \
+    || { echo "check-deploy: docker-compose without credentials does not name the missing variable: $refusal" >&2; exit 1; }
+"${no_credentials[@]}" docker-compose -f docker-compose.yml --env-file .env.example config -q
+"${no_credentials[@]}" docker-compose -f docker-compose.yml --env-file deploy/demo.env --profile demo config -q
 
 step "kustomize + schemas: deploy/kubernetes"
 rm -rf "$rendered" && mkdir -p "$rendered"
