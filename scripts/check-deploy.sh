@@ -5,7 +5,8 @@
 #   docker-compose     `config -q` on docker-compose.yml: refused without credentials, valid with .env.example
 #                      and with deploy/demo.env (demo profile)
 #   kubectl kustomize  renders deploy/kubernetes/base and every overlay; scripts/validate-k8s.py checks the
-#                      result offline against the Kubernetes and KEDA schemas (strict) and its references
+#                      result offline against the Kubernetes and KEDA schemas (strict) and its references;
+#                      the persistent-spool overlay must make the ingress a StatefulSet with a claim per pod
 #   grafana            the dashboard is JSON, its queries PromQL over metrics the services export
 # Each validator is first shown a broken input it must reject, so a validator that passes everything
 # fails this script. Installs what is missing: apt (docker-compose, shellcheck), PyPI into .tools/venv.
@@ -76,6 +77,21 @@ open(sys.argv[2], "w").write(text.replace("replicas: 2", 'replicas: "2"').replac
 PY
 must_reject validate-k8s "$python" scripts/validate-k8s.py "$scratch/broken.yaml"
 "$python" scripts/validate-k8s.py "$rendered"/*.yaml
+# components/persistent-spool: the ingress is a StatefulSet whose spool is a claim per pod (no emptyDir
+# left), and a copy that lost the claim template is refused (its mount would name nothing).
+"$python" - "$rendered/example-persistent-spool.yaml" "$scratch/no-claim.yaml" <<'PY'
+import sys, yaml
+docs = [doc for doc in yaml.safe_load_all(open(sys.argv[1])) if doc]
+ingress = [d for d in docs if d["kind"] == "StatefulSet" and d["metadata"]["name"] == "wechat-relay-ingress"]
+assert ingress, "persistent-spool: no StatefulSet wechat-relay-ingress"
+assert not [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "wechat-relay-ingress"], "persistent-spool: the ingress Deployment is still there"
+spec = ingress[0]["spec"]
+assert [c["metadata"]["name"] for c in spec["volumeClaimTemplates"]] == ["spool"], "persistent-spool: no claim template named spool"
+assert not [v for v in spec["template"]["spec"].get("volumes", []) if v["name"] == "spool"], "persistent-spool: the spool is still a pod volume"
+del spec["volumeClaimTemplates"]
+yaml.safe_dump_all(docs, open(sys.argv[2], "w"))
+PY
+must_reject "validate-k8s (a mount without its volume)" "$python" scripts/validate-k8s.py "$scratch/no-claim.yaml"
 
 step "grafana dashboard"
 printf '{"panels": [' > "$scratch/broken.json"
