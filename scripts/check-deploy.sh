@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make check-deploy: validates the deployment files without a container engine or a cluster.
-#   hadolint           deploy/Dockerfile (any finding fails)
+#   hadolint           deploy/Dockerfile and deploy/stunnel/Dockerfile (any finding fails)
 #   ShellCheck         the deploy scripts
 #   docker-compose     `config -q` on docker-compose.yml: refused without credentials, valid with .env.example
-#                      and with deploy/demo.env (demo profile)
+#                      and with deploy/demo.env (demo profile); the TLS sidecar file with its server
 #   kubectl kustomize  renders deploy/kubernetes/base and every overlay; scripts/validate-k8s.py checks the
 #                      result offline against the Kubernetes and KEDA schemas (strict) and its references;
 #                      the persistent-spool overlay must make the ingress a StatefulSet with a claim per pod
@@ -44,10 +44,10 @@ trap 'rm -rf "$scratch"' EXIT
 step "hadolint deploy/Dockerfile"
 printf 'FROM debian\nRUN cd /tmp && apt-get install curl\n' > "$scratch/Dockerfile"
 must_reject hadolint "$venv/bin/hadolint" "$scratch/Dockerfile"
-"$venv/bin/hadolint" deploy/Dockerfile
+"$venv/bin/hadolint" deploy/Dockerfile deploy/stunnel/Dockerfile
 
 step "shellcheck"
-shellcheck -x deploy/*.sh scripts/check-deploy.sh
+shellcheck -x deploy/*.sh deploy/stunnel/*.sh scripts/check-deploy.sh scripts/test-redis-tls.sh
 
 step "docker-compose config"
 printf 'services:\n  x:\n    image: x\n    ports: 8080\n    deploy: {replicas: two}\n' > "$scratch/compose.yml"
@@ -62,6 +62,11 @@ grep -q 'set WECHAT_' <<< "$refusal" \
     || { echo "check-deploy: docker-compose without credentials does not name the missing variable: $refusal" >&2; exit 1; }
 "${no_credentials[@]}" docker-compose -f docker-compose.yml --env-file .env.example config -q
 "${no_credentials[@]}" docker-compose -f docker-compose.yml --env-file deploy/demo.env --profile demo config -q
+# The Redis TLS sidecar (deploy/compose.redis-tls.yml) needs its server and is valid with one.
+tls_compose=(docker-compose -f docker-compose.yml -f deploy/compose.redis-tls.yml)
+must_reject "docker-compose TLS sidecar without REDIS_TLS_HOST" env -u REDIS_TLS_HOST "${tls_compose[@]}" --env-file .env.example config -q
+{ cat .env.example; echo REDIS_TLS_HOST=redis.example.com; } > "$scratch/tls.env"
+"${tls_compose[@]}" --env-file "$scratch/tls.env" config -q
 
 step "kustomize + schemas: deploy/kubernetes"
 rm -rf "$rendered" && mkdir -p "$rendered"
