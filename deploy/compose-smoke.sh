@@ -3,7 +3,8 @@
 # API (no Docker engine here), with the images deploy/smoke.sh built (run that first; no registry can be
 # pulled from, so REDIS_IMAGE and RELAY_IMAGE point at them and nothing is built):
 #  1. `--env-file deploy/demo.env --profile demo up -d`: redis, ingress, 2 workers (deploy.replicas), wxsim
-#  2. the ingress's /readyz on the published loopback port; the README's `exec ingress wxsim send --wait`
+#  2. the ingress's /readyz on the published loopback port, each worker's /readyz and route to wxsim;
+#     the README's `exec ingress wxsim send --wait` (a failure prints the queue's state and the logs)
 #  3. `up -d --scale worker=4`: messages reach all four workers
 # Podman runs HEALTHCHECKs from systemd timers, and there is no systemd here, so a background loop runs
 # them (`podman healthcheck run`) for `depends_on: condition: service_healthy` to be met.
@@ -28,7 +29,10 @@ export DOCKER_HOST="unix://$scratch/podman.sock" RELAY_IMAGE="$image" REDIS_IMAG
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    [ "$status" -eq 0 ] || "${compose[@]}" logs --tail 10 >&2 2>&1 || true
+    if [ "$status" -ne 0 ]; then
+        "${compose[@]}" logs --tail 10 >&2 2>&1 || true
+        queue_state "$("${compose[@]}" ps -q redis 2>/dev/null)" >&2 || true
+    fi
     timeout 120 "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$scratch"
@@ -61,8 +65,13 @@ timeout 180 "${compose[@]}" up -d --no-build
 wait_for 60 all_healthy
 "${compose[@]}" ps
 
-step "readiness on 127.0.0.1:$port, and the README's round trip"
+step "readiness on 127.0.0.1:$port and of both workers, and the README's round trip"
 wait_for 30 curl -fsS "http://127.0.0.1:$port/readyz"
+# Healthy is only alive: each worker must have reached Redis, and its route to the fake API must resolve.
+for n in 1 2; do
+    wait_for 30 "${compose[@]}" exec -T --index "$n" worker wxsim probe http://127.0.0.1:9464/readyz
+    wait_for 30 "${compose[@]}" exec -T --index "$n" worker wxsim probe http://wxsim:9080/wxsim/replies
+done
 send() {
     timeout 60 "${compose[@]}" exec -T ingress wxsim send --to http://ingress:8080/wechat --from "$1" \
         --api http://wxsim:9080 --wait 10 "$2"

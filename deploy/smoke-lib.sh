@@ -39,3 +39,28 @@ wait_for() {
 consumers_served() {
     podman exec "$1" redis-cli XINFO CONSUMERS "wx:{$appid}:in" workers | grep -c '^name$' || true
 }
+
+# queue_state REDIS_CONTAINER: where the messages are, for a failure to explain itself: the consumer
+# group (lag, pending), what is pending with whom, retries waiting, the last dead letter, the token.
+queue_state() {
+    local stream="wx:{$appid}:in"
+    echo "smoke: --- queue state ---"
+    {
+        echo "group workers:"; podman exec "$1" redis-cli XINFO GROUPS "$stream" | paste - -
+        echo "pending (count, first, last, per consumer):"; podman exec "$1" redis-cli XPENDING "$stream" workers
+        echo "retries waiting: $(podman exec "$1" redis-cli ZCARD "wx:{$appid}:retry")"
+        echo "dead letters: $(podman exec "$1" redis-cli XLEN "wx:{$appid}:dead"); the last:"
+        podman exec "$1" redis-cli XREVRANGE "wx:{$appid}:dead" + - COUNT 1 | paste - - | grep -E 'reason|errcode|detail' || true
+        echo "access_token cached: $(podman exec "$1" redis-cli EXISTS "wx:{$appid}:token")"
+    } 2>&1 | sed 's/^/smoke:   /'
+}
+
+# service_lines NAME LOG_COMMAND...: the lines of a service's log about failures and retries, then its
+# last lines (the workers run with LOG_LEVEL=debug in the smoke, so retried API calls show).
+service_lines() {
+    local name="$1"; shift
+    echo "smoke: --- $name: warnings, errors, retries ---"
+    "$@" 2>&1 | grep -iE 'warn|error|retry|dead|spool|timed out|refused' | tail -n 15 | sed 's/^/smoke:   /' || true
+    echo "smoke: --- $name: last lines ---"
+    "$@" 2>&1 | tail -n 8 | sed 's/^/smoke:   /' || true
+}

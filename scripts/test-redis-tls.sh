@@ -12,7 +12,6 @@
 # Uses the debug binaries (`swift build` first if they are missing); everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-started=$SECONDS
 bash scripts/deps.sh stunnel4 openssl
 for product in ingress worker wxsim; do
     [ -x "$(swift build --show-bin-path)/$product" ] || swift build --product "$product"
@@ -40,14 +39,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# wait_for SECONDS COMMAND...: retries COMMAND every 0.2 s until it succeeds.
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        [ "$SECONDS" -lt "$deadline" ] || { echo "redis-tls: timed out waiting for: $*" >&2; return 1; }
-        sleep 0.2
-    done
-}
+# wait_for, and the demo account (appid, token, secret, aes_key), from what the smoke tests share.
+source deploy/smoke-lib.sh
 password=tls-test-password
 tls_port="$(free_port)"
 tunnel_port="$(free_port)"
@@ -96,8 +89,7 @@ fi
 echo "redis-tls: a certificate for another host name is refused"
 
 echo "redis-tls: wxsim api, ingress and worker through stunnel"
-export WECHAT_APPID=wxdemo0000000000 WECHAT_APPSECRET=demo-secret WECHAT_TOKEN=demo-token \
-    WECHAT_AES_KEY=DemoDemoDemoDemoDemoDemoDemoDemoDemoDemo12E LOG_LEVEL=info
+export WECHAT_APPID="$appid" WECHAT_APPSECRET="$secret" WECHAT_TOKEN="$token" WECHAT_AES_KEY="$aes_key" LOG_LEVEL=info
 redis_url="redis://:$password@127.0.0.1:$tunnel_port/0"
 "$bin/wxsim" api --host 127.0.0.1 --port "$api_port" --quiet > "$scratch/wxsim.log" 2>&1 & pids+=($!)
 REDIS_URL="$redis_url" INGRESS_HOST=127.0.0.1 INGRESS_PORT="$ingress_port" INGRESS_SPOOL_DIR="$scratch/spool" \
