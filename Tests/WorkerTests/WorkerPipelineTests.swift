@@ -156,6 +156,25 @@ import WeChatFake
         #expect(try await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer == 0)
     }
 
+    @Test func aReplayEndsAtTheLettersPresentWhenItStarted() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(rejectedOpenIDs: ["stuck": 45015]))
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let keys = QueueKeys(appID: appID)
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        try await WorkerHarness.enqueue((0..<200).map { try WorkerHarness.text("stuck \($0)", from: "stuck", appID: appID) }, appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
+        // The worker dead-letters each replayed letter again at once (the user is still outside the window):
+        // the replay still ends, having replayed each of the 200 once.
+        let replayed = try await DeadLetters(redis: redis, keys: keys).replay()
+        #expect(replayed == 200)
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
+        await worker.stop()
+        await fake.stop()
+    }
+
     @Test func anotherInstanceRepliesToWhatADeadConsumerTook() async throws {
         let appID = WorkerHarness.uniqueAppID()
         let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
