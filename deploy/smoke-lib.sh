@@ -40,18 +40,25 @@ consumers_served() {
     podman exec "$1" redis-cli XINFO CONSUMERS "wx:{$appid}:in" workers | grep -c '^name$' || true
 }
 
-# queue_state REDIS_CONTAINER: where the messages are, for a failure to explain itself: the consumer
-# group (lag, pending), what is pending with whom, retries waiting, the last dead letter, the token.
+# queue_state REDIS_CONTAINER [OPENID]: where the messages are, for a failure to explain itself: the
+# backlog, the users waiting (ready), held (owner) and failing, that user's own queue, the last dead
+# letter, whether a token is cached.
 queue_state() {
-    local stream="wx:{$appid}:in"
+    local redis="$1" user="${2:-}" keys="wx:{$appid}"
+    cli() { podman exec "$redis" redis-cli "$@"; }
     echo "smoke: --- queue state ---"
     {
-        echo "group workers:"; podman exec "$1" redis-cli XINFO GROUPS "$stream" | paste - -
-        echo "pending (count, first, last, per consumer):"; podman exec "$1" redis-cli XPENDING "$stream" workers
-        echo "retries waiting: $(podman exec "$1" redis-cli ZCARD "wx:{$appid}:retry")"
-        echo "dead letters: $(podman exec "$1" redis-cli XLEN "wx:{$appid}:dead"); the last:"
-        podman exec "$1" redis-cli XREVRANGE "wx:{$appid}:dead" + - COUNT 1 | paste - - | grep -E 'reason|errcode|detail' || true
-        echo "access_token cached: $(podman exec "$1" redis-cli EXISTS "wx:{$appid}:token")"
+        echo "backlog: $(cli GET "$keys:backlog"); users with messages: $(cli SCARD "$keys:active")"
+        echo "ready (user, not before):"; cli ZRANGE "$keys:ready" 0 9 WITHSCORES | paste - -
+        echo "held (user, lease):"; cli HGETALL "$keys:owner" | paste - - | head -n 10
+        echo "failing (user, since):"; cli HGETALL "$keys:failing" | paste - - | head -n 10
+        if [ -n "$user" ]; then
+            echo "$user's queue: $(cli LLEN "$keys:q:$user") messages; the head:"
+            cli LINDEX "$keys:q:$user" 0 | cut -c1-300
+        fi
+        echo "dead letters: $(cli XLEN "$keys:dead"); the last:"
+        cli XREVRANGE "$keys:dead" + - COUNT 1 | paste - - | grep -E 'reason|errcode|detail' || true
+        echo "access_token cached: $(cli EXISTS "$keys:token")"
     } 2>&1 | sed 's/^/smoke:   /'
 }
 

@@ -78,7 +78,7 @@ done
 # A broken copy of a rendering: a string replica count and a number where KEDA wants a string.
 import sys
 text = open(sys.argv[1]).read()
-open(sys.argv[2], "w").write(text.replace("replicas: 2", 'replicas: "2"').replace('lagCount: "50"', "lagCount: 50"))
+open(sys.argv[2], "w").write(text.replace("replicas: 2", 'replicas: "2"').replace('listLength: "16"', "listLength: 16"))
 PY
 must_reject validate-k8s "$python" scripts/validate-k8s.py "$scratch/broken.yaml"
 "$python" scripts/validate-k8s.py "$rendered"/*.yaml

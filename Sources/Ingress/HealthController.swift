@@ -6,11 +6,12 @@ import Shared
 import Glibc
 #endif
 
-/// `GET /healthz` (the process answers), `GET /readyz` (a message sent now would be kept: Redis answers,
-/// or the spool can take it) and `GET /metrics` (Prometheus text), for load balancers, Kubernetes probes
-/// and Prometheus.
+/// `GET /healthz` (the process answers), `GET /readyz` (a message sent now would be kept: Redis answered
+/// recently, or the spool can take it) and `GET /metrics` (Prometheus text), for load balancers,
+/// Kubernetes probes and Prometheus. None of them waits on Redis: `/readyz` reads the state that
+/// ``ReadinessProbe`` keeps in the background.
 struct HealthController: Sendable {
-    let redis: RedisClient
+    let probe: ReadinessProbe
     let spool: Spool
     let settings: IngressSettings
     let metrics: IngressMetrics
@@ -18,7 +19,7 @@ struct HealthController: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/healthz") { _, _ in WeChatController.plain(.ok, "ok\n") }
         router.get("/readyz") { _, _ -> Response in
-            if (try? await redis.send("PING")) != nil { return WeChatController.plain(.ok, "ready\n") }
+            if probe.redisAnswersRecently { return WeChatController.plain(.ok, "ready\n") }
             if spoolWritable { return WeChatController.plain(.ok, "ready (Redis unreachable, spooling)\n") }
             return WeChatController.plain(.serviceUnavailable, "not ready: Redis unreachable and the spool is full or not writable\n")
         }

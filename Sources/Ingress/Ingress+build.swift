@@ -1,5 +1,7 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Shared
 
 /// Everything the ingress runs, built from its configuration; `Ingress.run()` and the tests share it.
@@ -10,6 +12,7 @@ struct IngressComponents: Sendable {
     let queue: InboundQueue
     let batcher: EnqueueBatcher
     let spool: Spool
+    let probe: ReadinessProbe
     let metrics: IngressMetrics
     let logger: Logger
 
@@ -21,8 +24,12 @@ struct IngressComponents: Sendable {
         if spool.gauge.records > 0 {
             logger.info("the spool holds \(spool.gauge.records) messages from an earlier run; they will be replayed when Redis answers")
         }
+        if configuration.aesKey != nil, settings.acceptPlaintext {
+            logger.warning("WECHAT_ACCEPT_PLAINTEXT=true: unencrypted pushes are accepted although WECHAT_AES_KEY is set; anyone who saw a push URL can inject messages. Unset it once the console is in safe mode")
+        }
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: configuration.appID), dedupWindowSeconds: settings.dedupWindowSeconds, maximumLength: settings.streamMaximumLength)
-        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool, metrics: IngressMetrics(), logger: logger)
+        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
+                                  probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(), logger: logger)
     }
 
     /// The safe-mode crypto, when an EncodingAESKey is configured.
@@ -34,18 +41,24 @@ struct IngressComponents: Sendable {
     /// The HTTP application: WeChat's callback, health, readiness and metrics.
     func application() throws(MessageCryptoError) -> some ApplicationProtocol {
         let router = Router()
-        WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), batcher: batcher, spool: spool, metrics: metrics, logger: logger)
+        let binding = PushBinding(redis: redis, keys: queue.keys, lifetimeSeconds: 2 * settings.timestampWindowSeconds + 1,
+                                  deadline: min(settings.enqueueDeadline, .milliseconds(500)))
+        WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), batcher: batcher, spool: spool, binding: binding, metrics: metrics, logger: logger)
             .addRoutes(to: router)
-        HealthController(redis: redis, spool: spool, settings: settings, metrics: metrics).addRoutes(to: router)
+        HealthController(probe: probe, spool: spool, settings: settings, metrics: metrics).addRoutes(to: router)
         return Application(
             router: router,
+            // The idle timeout also bounds a request head sent byte by byte (slowloris): the timer restarts
+            // only when a whole head (or body part) has arrived.
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(settings.idleTimeout))),
             configuration: .init(address: .hostname(configuration.ingressHost, port: configuration.ingressPort), serverName: "wechat-relay-ingress"),
             logger: logger
         )
     }
 
-    /// The background services: the enqueue batcher, replaying the spool, watching the queue.
-    var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService) {
-        (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger))
+    /// The background services: the enqueue batcher, replaying the spool, watching the queue, the
+    /// readiness probe.
+    var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe) {
+        (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe)
     }
 }

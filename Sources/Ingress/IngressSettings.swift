@@ -13,6 +13,9 @@ import Shared
 /// | `QUEUE_MAXLEN` | `1000000` (the stream's `MAXLEN ~`, a memory cap) |
 /// | `QUEUE_DEDUP_SECONDS` | `600` (at least 600) |
 /// | `INGRESS_ENQUEUE_DEADLINE_MS` | `1000`: Redis silent this long → the message is spooled and answered (50–4000) |
+/// | `WECHAT_ACCEPT_PLAINTEXT` | `false`: with `WECHAT_AES_KEY` set, an unencrypted push is refused (403) |
+/// | `INGRESS_BIND_NONCE` | `true`: an unencrypted push's timestamp and nonce are bound to its body (``PushBinding``) |
+/// | `INGRESS_IDLE_TIMEOUT_SECONDS` | `30`: a connection silent this long, or whose request head is not complete by then, is closed |
 struct IngressSettings: Sendable {
     var path: String
     var maximumBodyBytes: Int
@@ -25,6 +28,15 @@ struct IngressSettings: Sendable {
     var dedupWindowSeconds: Int
     /// How long a message waits for Redis before it is spooled instead (WeChat waits 5 s in all).
     var enqueueDeadline: Duration
+    /// With an EncodingAESKey configured, accept pushes without `encrypt_type=aes` anyway (only for the
+    /// minutes of switching the console from compatible to safe mode).
+    var acceptPlaintext: Bool
+    /// Bind each unencrypted push's (timestamp, nonce) to its body; off only for load tests that replay
+    /// one signed URL with many bodies (which is exactly what it refuses).
+    var bindNonce: Bool
+    /// How long a connection may stay without a complete request part (idle keep-alive, or a head
+    /// trickled byte by byte) before the server closes it.
+    var idleTimeout: Duration
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
@@ -38,5 +50,17 @@ struct IngressSettings: Sendable {
         streamMaximumLength = try reader.integer("QUEUE_MAXLEN", default: 1_000_000, in: 1_000...1_000_000_000)
         dedupWindowSeconds = try reader.integer("QUEUE_DEDUP_SECONDS", default: 600, in: 600...604_800)
         enqueueDeadline = .milliseconds(try reader.integer("INGRESS_ENQUEUE_DEADLINE_MS", default: 1_000, in: 50...4_000))
+        acceptPlaintext = try Self.boolean(reader, "WECHAT_ACCEPT_PLAINTEXT", default: false)
+        bindNonce = try Self.boolean(reader, "INGRESS_BIND_NONCE", default: true)
+        idleTimeout = .seconds(try reader.integer("INGRESS_IDLE_TIMEOUT_SECONDS", default: 30, in: 1...3_600))
+    }
+
+    private static func boolean(_ reader: EnvironmentReader, _ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        switch reader.string(name)?.lowercased() {
+        case nil: return fallback
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        case let other?: throw ConfigurationError(variable: name, problem: "must be true or false, got '\(other)'")
+        }
     }
 }

@@ -7,15 +7,20 @@ import Shared
 /// WeChat's callback URL: `GET` answers the server-verification handshake, `POST` receives a push,
 /// makes it safe (Redis stream, or the spool while Redis is down) and only then answers `success`.
 ///
-/// A push's path reads top to bottom: query → signature → timestamp window → body limit → decrypt
-/// (safe/compatible mode) → parse → drop filter → dedup + enqueue → `success`. Every refusal is a 4xx
-/// with a short fixed reason; nothing from the request is echoed back, and nothing refused is queued.
+/// A push's path reads top to bottom: query → signature → timestamp window → body limit → safe mode
+/// refuses an unencrypted push → decrypt (safe/compatible mode) → parse → an unencrypted push's
+/// (timestamp, nonce) bound to its body (``PushBinding``) → drop filter → dedup + enqueue → `success`. Every refusal is a 4xx with a
+/// short fixed reason; nothing from the request is echoed back, and nothing refused is queued.
+///
+/// While the spool holds messages not yet replayed into Redis, new pushes are spooled too (behind them),
+/// so one ingress hands a user's messages to Redis in the order they arrived.
 struct WeChatController: Sendable {
     let configuration: RelayConfiguration
     let settings: IngressSettings
     let crypto: WeChatMessageCrypto?
     let batcher: EnqueueBatcher
     let spool: Spool
+    let binding: PushBinding
     let metrics: IngressMetrics
     let logger: Logger
 
@@ -24,7 +29,8 @@ struct WeChatController: Sendable {
         router.post(RouterPath(settings.path)) { request, context in await receive(request, context: context) }
     }
 
-    /// `GET ?signature&timestamp&nonce&echostr`: echo `echostr` when the signature is ours.
+    /// `GET ?signature&timestamp&nonce&echostr`: echo `echostr` when the signature is ours and the
+    /// timestamp within the window (a verification URL from a log cannot be replayed later).
     func verify(_ request: Request) -> Response {
         let query = request.uri.queryParameters
         guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce"),
@@ -36,6 +42,10 @@ struct WeChatController: Sendable {
         guard WeChatSignature.isValid(signature: signature, token: configuration.wechatToken ?? "", timestamp: timestamp, nonce: nonce) else {
             metrics.count(.badSignature)
             return Self.plain(.forbidden, "bad signature\n")
+        }
+        guard WeChatSignature.isFresh(timestamp: timestamp, nowSeconds: WallClock.seconds(), window: settings.timestampWindowSeconds) else {
+            metrics.count(.staleTimestamp)
+            return Self.plain(.forbidden, "stale timestamp\n")
         }
         metrics.count(.verified)
         return Self.plain(.ok, echo)
@@ -67,7 +77,14 @@ struct WeChatController: Sendable {
             return Self.plain(.contentTooLarge, "body over \(settings.maximumBodyBytes) bytes\n")
         }
 
-        if query.get("encrypt_type")?.lowercased() == "aes" {
+        let received = body
+        let encrypted = query.get("encrypt_type")?.lowercased() == "aes"
+        if !encrypted, crypto != nil, !settings.acceptPlaintext {
+            // Safe mode: the URL signature does not cover the body, so an unencrypted body could be anyone's.
+            metrics.count(.plaintextRefused)
+            return Self.plain(.forbidden, "unencrypted push refused: safe mode is on\n")
+        }
+        if encrypted {
             guard let messageSignature = query.get("msg_signature") else {
                 metrics.count(.badRequest)
                 return Self.plain(.badRequest, "missing msg_signature\n")
@@ -104,6 +121,18 @@ struct WeChatController: Sendable {
             return Self.plain(.badRequest, "malformed XML\n")
         }
 
+        // An encrypted body is already bound to the timestamp and nonce by its msg_signature.
+        switch !encrypted && settings.bindNonce ? await binding.check(timestamp: timestamp, nonce: nonce, body: received) : .first {
+        case .first, .repeated:
+            break
+        case .conflict:
+            metrics.count(.replayRefused)
+            logger.warning("refused a push whose timestamp and nonce came earlier with another body (a replayed URL?)")
+            return Self.plain(.forbidden, "timestamp and nonce already used\n")
+        case .unchecked:
+            metrics.replayChecksSkipped.increment()
+        }
+
         if message.msgType.lowercased() == "event", let event = message.event, settings.droppedEvents.contains(event.lowercased()) {
             metrics.count(.dropped)
             metrics.countDropped(event: event)
@@ -112,24 +141,41 @@ struct WeChatController: Sendable {
 
         let receivedAt = WallClock.milliseconds()
         let envelope = MessageEnvelope(appID: configuration.appID, receivedAtMilliseconds: receivedAt, message: message)
-        let queued = QueuedMessage(dedupKey: envelope.dedupKey, receivedAtMillis: receivedAt, envelopeVersion: MessageEnvelope.currentVersion, body: envelope.encoded())
-        return await enqueue(queued, openID: message.fromUserName)
+        return await enqueue(QueuedMessage(envelope: envelope), openID: message.fromUserName)
     }
 
-    /// Redis first; the spool when Redis fails; 503 only when both do.
+    /// Redis first; the spool when Redis fails; 503 only when both do. While the spool holds anything
+    /// (or an append to it is under way), the spool first: the message queues up behind the spooled ones.
     private func enqueue(_ message: QueuedMessage, openID: String) async -> Response {
         let start = ContinuousClock.now
         defer { metrics.enqueueDuration.record(duration: ContinuousClock.now - start) }
+        if spool.gauge.claimIfHolding() {
+            defer { spool.gauge.releaseClaim() }
+            do {
+                try await spool.append(message)
+                metrics.count(.spooled)
+                return Self.success
+            } catch {
+                // The spool refused (full, or the disk failed): Redis directly, out of order but kept.
+                logger.warning("the spool refused a message while holding others (\(error)); sending it to Redis directly")
+            }
+        }
         do {
             switch try await batcher.enqueue(message).get() {
-            case .queued:
+            case .queued, .queuedInOrder:
                 metrics.count(.queued)
+            case .full:
+                metrics.count(.unavailable)
+                logger.error("cannot queue a message from \(Self.mask(openID)): the backlog is at QUEUE_MAXLEN; answering 503 so WeChat retries")
+                return Self.plain(.serviceUnavailable, "temporarily unavailable\n")
             case .duplicate:
                 metrics.count(.duplicate)
                 logger.debug("retry of an already queued message from \(Self.mask(openID))")
             }
             return Self.success
         } catch {
+            spool.gauge.claim()
+            defer { spool.gauge.releaseClaim() }
             do {
                 try await spool.append(message)
                 metrics.count(.spooled)
@@ -150,8 +196,5 @@ struct WeChatController: Sendable {
     }
 
     /// An openid as logs may show it: enough to tell users apart, not enough to identify one.
-    static func mask(_ openID: String) -> String {
-        guard openID.count > 8 else { return "***" }
-        return String(openID.prefix(4)) + "***" + String(openID.suffix(2))
-    }
+    static func mask(_ openID: String) -> String { DedupKey.maskOpenID(openID) }
 }

@@ -14,10 +14,12 @@ import Testing
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body) == "ready\n")
+            // The readiness probe has seen Redis answer (it pings in the background).
+            let ready = try await eventually(seconds: 10) {
+                let response = try await client.execute(uri: "/readyz", method: .get)
+                return response.status == .ok && String(buffer: response.body) == "ready\n"
             }
+            #expect(ready)
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("# TYPE wechat_ingress_requests_total counter"))

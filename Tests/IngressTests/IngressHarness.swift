@@ -14,8 +14,9 @@ struct IngressHarness {
     static let aesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
     let components: IngressComponents
-    /// The enqueue batcher's loop, which the `ServiceGroup` runs in production.
+    /// The enqueue batcher's and the readiness probe's loops, which the `ServiceGroup` runs in production.
     private let batcherTask: Task<Void, Never>
+    private let probeTask: Task<Void, Never>
     let appID: String
     let spoolDirectory: String
 
@@ -25,6 +26,8 @@ struct IngressHarness {
         var environment = [
             "WECHAT_TOKEN": Self.token, "WECHAT_APPID": appID, "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": "0",
             "INGRESS_SPOOL_DIR": spoolDirectory,
+            // WeChat's whole window: on a loaded test machine a 1 s deadline spools what a test expects in Redis.
+            "INGRESS_ENQUEUE_DEADLINE_MS": "4000",
         ]
         if let aesKey { environment["WECHAT_AES_KEY"] = aesKey }
         environment.merge(extra) { $1 }
@@ -38,13 +41,17 @@ struct IngressHarness {
         var logger = Logger(label: "test.ingress")
         logger.logLevel = .error
         components = try await IngressComponents.make(configuration: configuration, settings: settings, redis: redis, logger: logger)
-        try? await components.queue.ensureConsumerGroup()
         let batcher = components.batcher
         batcherTask = Task { await batcher.run() }
+        let probe = components.probe
+        await probe.probe()
+        probeTask = Task { await probe.run() }
     }
 
     func close() {
         batcherTask.cancel()
+        probeTask.cancel()
+        components.probe.close()
         components.redis.close()
         components.spool.close()
         try? FileManager.default.removeItem(atPath: spoolDirectory)
@@ -62,13 +69,14 @@ struct IngressHarness {
         return false
     }
 
-    /// Every entry in this ingress's stream.
-    func streamEntries() async throws -> [StreamEntry] {
-        try StreamEntry.list(try await redis.send("XRANGE", RedisArgument(components.queue.keys.inbound), "-", "+"))
+    /// Every message in this ingress's users' queues.
+    func queuedEntries() async throws -> [QueuedEntry] {
+        try await QueueContents.entries(redis: redis, keys: components.queue.keys)
     }
 
-    /// A query string signed with the token, for `timestamp` (now by default).
-    static func signedQuery(timestamp: Int64 = Int64(Date().timeIntervalSince1970), nonce: String = "123456", extra: String = "") -> String {
+    /// A query string signed with the token, for `timestamp` (now by default) and `nonce` (a new one by
+    /// default, as WeChat sends: a (timestamp, nonce) is bound to the first body it comes with).
+    static func signedQuery(timestamp: Int64 = Int64(Date().timeIntervalSince1970), nonce: String = String(UInt32.random(in: 0...UInt32.max)), extra: String = "") -> String {
         let signature = WeChatSignature.urlSignature(token: token, timestamp: String(timestamp), nonce: nonce)
         return "signature=\(signature)&timestamp=\(timestamp)&nonce=\(nonce)&openid=oUser\(extra)"
     }

@@ -25,6 +25,26 @@ public enum Loopback {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// A TCP socket listening on a free port of 127.0.0.1 that nobody accepts from: connections complete
+    /// (the kernel answers the handshake) and then nothing ever answers them, like a black-holed or frozen
+    /// server. The caller closes the descriptor.
+    public static func silentListener() throws -> (descriptor: Int32, port: Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket() failed") }
+        var address = address(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && listen(descriptor, 128) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard listening else {
+            close(descriptor)
+            throw Failure(description: "could not listen on a free port")
+        }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     /// A TCP socket connected to 127.0.0.1:`port`, or nil; the caller closes it.
     public static func connect(port: Int) -> Int32? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

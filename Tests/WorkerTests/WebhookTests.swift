@@ -17,8 +17,13 @@ import WeChatFake
         let received = Mutex<[String]>([])
         let failuresLeft: Mutex<Int>
         let group: Mutex<ServiceGroup?> = Mutex(nil)
+        /// How long each answer takes.
+        let delay: Duration
 
-        init(failures: Int) { failuresLeft = Mutex(failures) }
+        init(failures: Int, delay: Duration = .zero) {
+            failuresLeft = Mutex(failures)
+            self.delay = delay
+        }
 
         func start() async throws -> Int {
             let router = Router()
@@ -26,6 +31,7 @@ import WeChatFake
                 let body = try await request.body.collect(upTo: 1 << 20)
                 let text = String(buffer: body)
                 self.received.withLock { $0.append(text) }
+                if self.delay > .zero { try await Task.sleep(for: self.delay) }
                 let fail = self.failuresLeft.withLock { left -> Bool in
                     defer { left = max(0, left - 1) }
                     return left > 0

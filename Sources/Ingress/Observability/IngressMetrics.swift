@@ -7,9 +7,13 @@ import Prometheus
 ///
 /// - `wechat_ingress_requests_total{outcome}`: every WeChat request by what became of it (`queued`,
 ///   `duplicate`, `spooled`, `dropped`, `verified`, `bad_signature`, `stale_timestamp`, `bad_request`,
-///   `malformed`, `too_large`, `decrypt_failed`, `unavailable`);
+///   `malformed`, `too_large`, `decrypt_failed`, `unavailable`, `plaintext_refused` (safe mode, no
+///   `encrypt_type=aes`), `replay_refused` (a timestamp and nonce already used with another body));
+/// - `wechat_ingress_replay_checks_skipped_total`: pushes let through without the timestamp/nonce
+///   binding check because Redis did not answer it in time (they are still queued or spooled);
 /// - `wechat_ingress_enqueue_seconds`: time to make a message safe (Redis or spool), a histogram;
-/// - `wechat_ingress_dropped_events_total{event}`: events filtered by `INGRESS_DROP_EVENTS`;
+/// - `wechat_ingress_dropped_events_total{event}`: events filtered by `INGRESS_DROP_EVENTS`, by name when
+///   it is one of WeChat's documented events, else `other` (the label's values stay a bounded set);
 /// - `wechat_ingress_spool_records`, `wechat_ingress_spool_bytes`: what waits in the spool;
 /// - `wechat_ingress_stream_length`, `wechat_ingress_stream_max_length`: how close the stream is to its
 ///   `MAXLEN ~` cap, past which entries no worker has finished would be trimmed.
@@ -23,7 +27,18 @@ struct IngressMetrics: Sendable {
         case tooLarge = "too_large"
         case decryptFailed = "decrypt_failed"
         case unavailable
+        case plaintextRefused = "plaintext_refused"
+        case replayRefused = "replay_refused"
     }
+
+    /// The event names the dropped-events label may take, as WeChat spells them, by their lower-case
+    /// form; any other name counts as `other`.
+    static let knownEvents: [String: String] = Dictionary(uniqueKeysWithValues: [
+        "subscribe", "unsubscribe", "SCAN", "LOCATION", "CLICK", "VIEW", "scancode_push", "scancode_waitmsg",
+        "pic_sysphoto", "pic_photo_or_album", "pic_weixin", "location_select", "view_miniprogram",
+        "TEMPLATESENDJOBFINISH", "MASSSENDJOBFINISH", "subscribe_msg_popup_event", "subscribe_msg_change_event",
+        "subscribe_msg_sent_event", "kf_create_session", "kf_close_session", "kf_switch_session",
+    ].map { ($0.lowercased(), $0) })
 
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -33,6 +48,7 @@ struct IngressMetrics: Sendable {
     let spoolBytes: CoreMetrics.Gauge
     let streamLength: CoreMetrics.Gauge
     let streamMaximumLength: CoreMetrics.Gauge
+    let replayChecksSkipped: CoreMetrics.Counter
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -53,14 +69,18 @@ struct IngressMetrics: Sendable {
         spoolBytes = CoreMetrics.Gauge(label: "wechat_ingress_spool_bytes", factory: factory)
         streamLength = CoreMetrics.Gauge(label: "wechat_ingress_stream_length", factory: factory)
         streamMaximumLength = CoreMetrics.Gauge(label: "wechat_ingress_stream_max_length", factory: factory)
+        replayChecksSkipped = CoreMetrics.Counter(label: "wechat_ingress_replay_checks_skipped_total", factory: factory)
     }
 
     func count(_ outcome: Outcome) {
         outcomes[outcome]?.increment()
     }
 
+    /// Counts a dropped event under its name as WeChat documents it, or `other`: the label never takes
+    /// an arbitrary value from a request.
     func countDropped(event: String) {
-        CoreMetrics.Counter(label: "wechat_ingress_dropped_events_total", dimensions: [("event", event)], factory: factory).increment()
+        let label = Self.knownEvents[event.lowercased()] ?? "other"
+        CoreMetrics.Counter(label: "wechat_ingress_dropped_events_total", dimensions: [("event", label)], factory: factory).increment()
     }
 
     /// The Prometheus text exposition of every metric.

@@ -48,19 +48,23 @@ final class Spool: Sendable {
         return []
     }
 
-    func read(_ file: String, from offset: Int, limit: Int) async -> (payloads: [[UInt8]], nextOffset: Int, ending: SpoolFormat.Ending?) {
+    /// Up to `limit` records of `file` from `offset` (at most ``SpoolStore/chunkBudget`` bytes of them);
+    /// nil when the file cannot be read now.
+    func read(_ file: String, from offset: Int, limit: Int) async -> (payloads: [[UInt8]], nextOffset: Int, ending: SpoolFormat.Ending?)? {
         if case .chunk(let payloads, let next, let ending) = await thread.submit(.read(file: file, from: offset, limit: limit)) {
             return (payloads, next, ending)
         }
-        return ([], offset, .clean)
+        return nil
     }
 
-    func saveProgress(_ file: String, offset: Int) async {
-        _ = await thread.submit(.saveProgress(file: file, offset: offset))
+    /// Records that everything before `offset` is in Redis: `records` more since the last call.
+    func saveProgress(_ file: String, offset: Int, records: Int) async {
+        _ = await thread.submit(.saveProgress(file: file, offset: offset, records: records))
     }
 
-    func finish(_ file: String, records: Int) async {
-        _ = await thread.submit(.finish(file: file, records: records))
+    /// Deletes a replayed file.
+    func finish(_ file: String) async {
+        _ = await thread.submit(.finish(file: file))
     }
 
     func quarantine(_ file: String) async {

@@ -7,12 +7,18 @@ import Shared
 ///
 /// Progress is saved after every chunk, so a crash mid-replay resumes after the last chunk Redis took;
 /// the chunk in flight at the crash is sent again, and the dedup keys turn that into no duplicate.
+///
+/// While the spool holds anything, new pushes are spooled behind it (``SpoolGauge/claimIfHolding()``), so
+/// the drainer goes round again at once while replays succeed and messages keep arriving; the ingress
+/// returns to sending straight to Redis at the first moment the spool is empty and no append is under way.
 struct SpoolDrainer: Service {
     let spool: Spool
     let queue: InboundQueue
     let logger: Logger
     var interval: Duration = .milliseconds(500)
     var chunkSize = 256
+    /// Rounds one ``drain()`` call makes at most while new messages keep arriving.
+    var maximumRounds = 1_000
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -23,12 +29,18 @@ struct SpoolDrainer: Service {
         if spool.gauge.records > 0 { await drain() }
     }
 
-    /// Replays every spooled message it can; returns true when the spool is empty afterwards.
+    /// Replays every spooled message it can, including those spooled meanwhile; returns true when the
+    /// spool is empty afterwards.
     @discardableResult
     func drain() async -> Bool {
         guard (try? await queue.redis.send("PING")) != nil else { return false }
-        for file in await spool.takeForReplay() {
-            guard await replay(file) else { return false }
+        for _ in 0..<maximumRounds {
+            let files = await spool.takeForReplay()
+            if files.isEmpty { break }
+            for file in files {
+                guard await replay(file) else { return false }
+            }
+            if spool.gauge.records == 0 || Task.isCancelled { break }
         }
         return spool.gauge.records == 0
     }
@@ -38,15 +50,23 @@ struct SpoolDrainer: Service {
         var replayed = 0
         var duplicates = 0
         while true {
-            let chunk = await spool.read(file, from: offset, limit: chunkSize)
+            guard let chunk = await spool.read(file, from: offset, limit: chunkSize) else {
+                logger.warning("spool: cannot read \(file); will retry")
+                return false
+            }
             if !chunk.payloads.isEmpty {
                 let messages = chunk.payloads.compactMap(QueuedMessage.init(spoolRecord:))
                 if messages.count < chunk.payloads.count {
                     logger.error("spool: \(chunk.payloads.count - messages.count) records in \(file) are not messages; skipped")
                 }
                 do {
-                    for outcome in try await queue.enqueue(messages) where outcome == .duplicate {
-                        duplicates += 1
+                    let outcomes = try await queue.enqueue(messages)
+                    duplicates += outcomes.filter { $0 == .duplicate }.count
+                    if outcomes.contains(.full) {
+                        // Whatever came before the first refusal is queued; the rest is replayed next round
+                        // (its dedup keys turn the queued part into duplicates then).
+                        logger.warning("spool: replay of \(file) paused, the backlog is at QUEUE_MAXLEN")
+                        return false
                     }
                 } catch {
                     logger.warning("spool: replay of \(file) paused, Redis refused it: \(error)")
@@ -54,15 +74,15 @@ struct SpoolDrainer: Service {
                 }
                 offset = chunk.nextOffset
                 replayed += chunk.payloads.count
-                await spool.saveProgress(file, offset: offset)
+                await spool.saveProgress(file, offset: offset, records: chunk.payloads.count)
             }
             guard let ending = chunk.ending else { continue }
             switch ending {
             case .clean:
-                await spool.finish(file, records: replayed)
+                await spool.finish(file)
             case .tornTail(let bytes):
                 logger.warning("spool: skipped a torn last record (\(bytes) bytes) in \(file)")
-                await spool.finish(file, records: replayed)
+                await spool.finish(file)
             case .corrupt(let at):
                 logger.error("spool: \(file) is corrupt at byte \(at); replayed what came before, kept the file as \(file).corrupt")
                 await spool.quarantine(file)

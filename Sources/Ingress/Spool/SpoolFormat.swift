@@ -45,31 +45,40 @@ enum SpoolFormat {
 
     /// Reads up to `limit` records of `bytes` from `offset`.
     static func read(_ bytes: [UInt8], from offset: Int, limit: Int) -> Chunk {
+        read(size: bytes.count, from: offset, limit: limit, byteBudget: .max) { position, count in
+            Array(bytes[position..<(position + count)])
+        }
+    }
+
+    /// Reads records of a file of `size` bytes from `offset`, until `limit` records or until the payloads
+    /// read reach `byteBudget` (at least one record is read). `readBytes(position, count)` returns those
+    /// bytes of the file, or nil when they cannot be read. Only one record is held beyond the chunk.
+    static func read(size: Int, from offset: Int, limit: Int, byteBudget: Int, readBytes: (Int, Int) -> [UInt8]?) -> Chunk {
         var payloads: [[UInt8]] = []
         var position = offset
-        while payloads.count < limit {
-            let remaining = bytes.count - position
+        var budget = byteBudget
+        while payloads.count < limit && budget > 0 {
+            let remaining = size - position
             if remaining == 0 { return Chunk(payloads: payloads, nextOffset: position, ending: .clean) }
-            guard remaining >= headerSize else {
+            guard remaining >= headerSize, let header = readBytes(position, headerSize) else {
                 return Chunk(payloads: payloads, nextOffset: position, ending: .tornTail(bytes: remaining))
             }
-            let length = Int(UInt32(bigEndianBytes: bytes[(position + 4)..<(position + 8)]))
-            let validHeader = Array(bytes[position..<(position + 4)]) == magic && length <= maximumPayload
-            let end = position + headerSize + length
-            guard validHeader else {
+            let length = Int(UInt32(bigEndianBytes: header[4..<8]))
+            guard Array(header[0..<4]) == magic && length <= maximumPayload else {
                 return Chunk(payloads: payloads, nextOffset: position, ending: .corrupt(offset: position))
             }
-            guard end <= bytes.count else {
+            let end = position + headerSize + length
+            guard end <= size, let payload = readBytes(position + headerSize, length) else {
                 return Chunk(payloads: payloads, nextOffset: position, ending: .tornTail(bytes: remaining))
             }
-            let payload = Array(bytes[(position + headerSize)..<end])
-            guard Array(bytes[(position + 8)..<(position + 16)]) == checksum(payload) else {
-                let ending: Ending = end == bytes.count ? .tornTail(bytes: remaining) : .corrupt(offset: position)
+            guard Array(header[8..<16]) == checksum(payload) else {
+                let ending: Ending = end == size ? .tornTail(bytes: remaining) : .corrupt(offset: position)
                 return Chunk(payloads: payloads, nextOffset: position, ending: ending)
             }
             payloads.append(payload)
+            budget -= max(1, length)
             position = end
         }
-        return Chunk(payloads: payloads, nextOffset: position, ending: position == bytes.count ? .clean : nil)
+        return Chunk(payloads: payloads, nextOffset: position, ending: position == size ? .clean : nil)
     }
 }

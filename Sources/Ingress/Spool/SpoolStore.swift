@@ -11,13 +11,23 @@ import Glibc
 /// `drain-<n>.spool` (n grows, so names sort oldest first) and starts a new one; the drainer replays each
 /// drain file and then deletes it, recording its progress in `drain-<n>.offset` so a crash mid-replay
 /// resumes where it stopped.
+///
+/// Files are read as streams (``SpoolFileReader``): opening counts records a chunk at a time, and each
+/// replay chunk is read from where the last one ended, so memory stays bounded (a chunk is at most
+/// ``chunkBudget`` bytes of payloads) and a replay reads each file once, whatever the spool's size.
+/// The store knows how many records each drain file still holds, so the gauge follows every replayed
+/// chunk and returns to 0 even after an interrupted replay or a quarantined file.
 struct SpoolStore: BatchProcessor {
+    /// The most payload bytes one replay chunk holds (one larger record is still read whole).
+    static let chunkBudget = 512 << 10
+
     enum Request: Sendable {
         case append([UInt8])
         case rotate
         case read(file: String, from: Int, limit: Int)
-        case saveProgress(file: String, offset: Int)
-        case finish(file: String, records: Int)
+        /// The records before `offset` are in Redis; `records` of them since the last progress.
+        case saveProgress(file: String, offset: Int, records: Int)
+        case finish(file: String)
         case quarantine(file: String)
         /// Nothing: answered once the store has opened its folder.
         case opened
@@ -39,6 +49,9 @@ struct SpoolStore: BatchProcessor {
     let gauge: SpoolGauge
     private var active: Int32 = -1
     private var activeBytes = 0
+    private var activeRecords = 0
+    /// Records not yet replayed, per drain file.
+    private var pendingRecords: [String: Int] = [:]
     private var nextSequence = 1
 
     /// Opens the folder: an `active.spool` left by a previous run is checked (a torn tail is cut off) and
@@ -48,20 +61,27 @@ struct SpoolStore: BatchProcessor {
         self.maximumBytes = maximumBytes
         self.gauge = gauge
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        nextSequence = (drainFiles().compactMap(Self.sequence(of:)).max() ?? 0) + 1
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        // Sequence numbers are never reused, not even those of quarantined files (`.spool.corrupt`).
+        nextSequence = (names.filter { $0.hasPrefix("drain-") }.compactMap(Self.sequence(of:)).max() ?? 0) + 1
+        // Progress left without its file (an older version kept it on quarantine) must not be inherited.
+        for name in names where name.hasPrefix("drain-") && name.hasSuffix(".offset") {
+            if !names.contains(String(name.dropLast(".offset".count)) + ".spool") { unlink(path(name)) }
+        }
         let activePath = path("active.spool")
-        if let bytes = FileManager.default.contents(atPath: activePath).map(Array.init), !bytes.isEmpty {
-            let chunk = SpoolFormat.read(bytes, from: 0, limit: .max)
-            if case .tornTail(let torn) = chunk.ending {
-                log("spool: a torn last record (\(torn) bytes, a crash mid-write) was cut from active.spool; the \(chunk.payloads.count) records before it are kept")
-                truncate(activePath, off_t(chunk.nextOffset))
+        if let reader = SpoolFileReader(path: activePath), reader.size > 0 {
+            let scan = reader.count(from: 0)
+            if case .tornTail(let torn) = scan.ending {
+                log("spool: a torn last record (\(torn) bytes, a crash mid-write) was cut from active.spool; the \(scan.records) records before it are kept")
+                truncate(activePath, off_t(scan.end))
             }
             renameToDrain(activePath)
         }
         for file in drainFiles() {
-            let bytes = FileManager.default.contents(atPath: path(file)).map(Array.init) ?? []
-            let chunk = SpoolFormat.read(bytes, from: readOffset(of: file), limit: .max)
-            gauge.add(records: chunk.payloads.count, bytes: bytes.count)
+            guard let reader = SpoolFileReader(path: path(file)) else { continue }
+            let records = reader.count(from: readOffset(of: file)).records
+            pendingRecords[file] = records
+            gauge.add(records: records, bytes: reader.size)
         }
         openActive()
     }
@@ -91,6 +111,7 @@ struct SpoolStore: BatchProcessor {
         if !pendingWrite.isEmpty, let failure = writeAndSync(pendingWrite) {
             for index in appended { replies[index] = .failed(failure) }
         } else if !pendingWrite.isEmpty {
+            activeRecords += records
             gauge.add(records: records, bytes: pendingWrite.count)
         }
         for (index, request) in requests.enumerated() {
@@ -98,8 +119,8 @@ struct SpoolStore: BatchProcessor {
             case .append: continue
             case .rotate: replies[index] = rotate()
             case .read(let file, let offset, let limit): replies[index] = read(file, from: offset, limit: limit)
-            case .saveProgress(let file, let offset): replies[index] = saveProgress(file, offset: offset)
-            case .finish(let file, let count): replies[index] = finish(file, records: count)
+            case .saveProgress(let file, let offset, let records): replies[index] = saveProgress(file, offset: offset, records: records)
+            case .finish(let file): replies[index] = finish(file)
             case .quarantine(let file): replies[index] = quarantine(file)
             case .opened: replies[index] = .done
             }
@@ -137,20 +158,25 @@ struct SpoolStore: BatchProcessor {
         if activeBytes > 0 {
             close(active)
             active = -1
-            renameToDrain(path("active.spool"))
+            let name = renameToDrain(path("active.spool"))
+            pendingRecords[name, default: 0] += activeRecords
+            activeRecords = 0
             openActive()
         }
         return .files(drainFiles())
     }
 
+    /// One chunk from `offset` (or from the saved progress, if further): only that chunk is read.
     private func read(_ file: String, from offset: Int, limit: Int) -> Reply {
-        let bytes = FileManager.default.contents(atPath: path(file)).map(Array.init) ?? []
         let start = max(offset, readOffset(of: file))
-        let chunk = SpoolFormat.read(bytes, from: start, limit: limit)
+        guard let reader = SpoolFileReader(path: path(file)) else { return .failed("cannot open \(path(file))") }
+        let chunk = reader.read(from: start, limit: limit, byteBudget: Self.chunkBudget)
         return .chunk(payloads: chunk.payloads, nextOffset: chunk.nextOffset, ending: chunk.ending)
     }
 
-    private func saveProgress(_ file: String, offset: Int) -> Reply {
+    private mutating func saveProgress(_ file: String, offset: Int, records: Int) -> Reply {
+        pendingRecords[file, default: 0] -= records
+        gauge.add(records: -records, bytes: 0)
         let progress = path(Self.offsetName(of: file))
         let temporary = progress + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(String(offset).utf8)) else {
@@ -166,22 +192,34 @@ struct SpoolStore: BatchProcessor {
         return .done
     }
 
-    private func finish(_ file: String, records: Int) -> Reply {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path(file))[.size] as? Int) ?? 0
+    /// Deletes a replayed file and its progress; records it still counted (a torn tail) leave the gauge.
+    private mutating func finish(_ file: String) -> Reply {
+        let size = fileSize(file)
         unlink(path(file))
         unlink(path(Self.offsetName(of: file)))
         syncDirectory()
-        gauge.add(records: -records, bytes: -size)
+        forget(file, size: size)
         return .done
     }
 
-    /// Keeps a corrupt file for a person to look at, out of the replay path.
-    private func quarantine(_ file: String) -> Reply {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path(file))[.size] as? Int) ?? 0
+    /// Keeps a corrupt file for a person to look at, out of the replay path; its progress goes, so no
+    /// later file can inherit it.
+    private mutating func quarantine(_ file: String) -> Reply {
+        let size = fileSize(file)
         rename(path(file), path(file + ".corrupt"))
+        unlink(path(Self.offsetName(of: file)))
         syncDirectory()
-        gauge.add(records: 0, bytes: -size)
+        forget(file, size: size)
         return .done
+    }
+
+    private mutating func forget(_ file: String, size: Int) {
+        let left = pendingRecords.removeValue(forKey: file) ?? 0
+        gauge.add(records: -left, bytes: -size)
+    }
+
+    private func fileSize(_ file: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path(file))[.size] as? Int) ?? 0
     }
 
     // MARK: - Files
@@ -204,11 +242,13 @@ struct SpoolStore: BatchProcessor {
         if active >= 0 { activeBytes = max(0, Int(lseek(active, 0, SEEK_END))) }
     }
 
-    private mutating func renameToDrain(_ source: String) {
+    @discardableResult
+    private mutating func renameToDrain(_ source: String) -> String {
         let name = "drain-" + String(repeating: "0", count: max(0, 12 - String(nextSequence).count)) + String(nextSequence) + ".spool"
         nextSequence += 1
         rename(source, path(name))
         syncDirectory()
+        return name
     }
 
     private func truncate(_ file: String, _ length: off_t) {

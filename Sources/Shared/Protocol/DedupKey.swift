@@ -8,7 +8,8 @@ import Crypto
 ///   A retry repeats all three, so this never splits a retry from its original.
 /// - Everything without `MsgId` (events): `e:<FromUserName>:<CreateTime>:<Event>:<EventKey>`, with
 ///   `MsgType` standing in for a missing `Event`. Event and EventKey keep a LOCATION report and an
-///   unsubscribe in the same second apart.
+///   unsubscribe in the same second apart. Template and mass-send receipts (`TEMPLATESENDJOBFINISH`,
+///   `MASSSENDJOBFINISH`) add their `MsgID` (capital D): `e:<FromUserName>:<CreateTime>:<Event>:<EventKey>:<MsgID>`.
 ///
 /// Each part is kept readable when it is at most 64 printable ASCII characters without `:`; otherwise
 /// it becomes `~` and 32 hex digits of its SHA-1, so keys are bounded and unambiguous.
@@ -26,12 +27,30 @@ public struct DedupKey: Sendable, Hashable, Codable, CustomStringConvertible {
             rawValue = ["m", Self.part(msgID), Self.part(message.fromUserName), time].joined(separator: ":")
         } else {
             let event = message.event ?? message.msgType
-            rawValue = ["e", Self.part(message.fromUserName), time, Self.part(event), Self.part(message.eventKey ?? "")]
-                .joined(separator: ":")
+            var parts = ["e", Self.part(message.fromUserName), time, Self.part(event), Self.part(message.eventKey ?? "")]
+            // Template and mass-send receipts carry their job's id as `MsgID` (capital D): two receipts
+            // of one user in the same second differ only there.
+            if let jobID = message["MsgID"], !jobID.isEmpty { parts.append(Self.part(jobID)) }
+            rawValue = parts.joined(separator: ":")
         }
     }
 
     public var description: String { rawValue }
+
+    /// The key as a log line may show it: the sender's openid masked (``maskOpenID(_:)``), the rest as is.
+    public var masked: String {
+        var parts = rawValue.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let sender = parts.first == "m" ? 2 : 1
+        guard parts.count > sender else { return Self.maskOpenID(rawValue) }
+        parts[sender] = Self.maskOpenID(parts[sender])
+        return parts.joined(separator: ":")
+    }
+
+    /// An openid as logs may show it: enough to tell users apart, not enough to identify one.
+    public static func maskOpenID(_ openID: String) -> String {
+        guard openID.count > 8 else { return "***" }
+        return String(openID.prefix(4)) + "***" + String(openID.suffix(2))
+    }
 
     static func part(_ text: String) -> String {
         let bytes = text.utf8

@@ -42,7 +42,8 @@ public enum WeChatSignature {
         return ConstantTime.equals(msgSignature.utf8, expected.utf8)
     }
 
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
+    /// Lower-case hex of a digest (or any bytes).
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(40)

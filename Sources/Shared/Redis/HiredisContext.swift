@@ -13,7 +13,8 @@ import Darwin
 final class HiredisContext {
     private let context: UnsafeMutablePointer<redisContext>
 
-    /// Connects, then logs in and selects the database the URL names.
+    /// Connects, then logs in and selects the database the URL names; every step, the handshake
+    /// included, gives up after `connectTimeout`.
     init(url: RedisURL, connectTimeout: Duration) throws(RedisError) {
         let endpoint = "\(url.host):\(url.port)"
         guard let context = redisConnectWithTimeout(url.host, Int32(url.port), Self.timeval(connectTimeout)) else {
@@ -25,6 +26,10 @@ final class HiredisContext {
             throw Self.ioError(context, doing: "connect to \(endpoint)")
         }
         _ = redisEnableKeepAlive(context)
+        // The handshake gets the connect timeout as its deadline: a server that accepts TCP but never
+        // answers (a black-holed port, a frozen proxy) must not hang AUTH or SELECT, and so start-up or
+        // a reconnect, forever. ``RedisConnection`` applies the command timeout afterwards.
+        setTimeout(connectTimeout)
         if let password = url.password {
             var words: [[UInt8]] = [Array("AUTH".utf8)]
             if let user = url.user { words.append(Array(user.utf8)) }

@@ -31,9 +31,27 @@ import Testing
         #expect(first.dedupKey == retry.dedupKey)
     }
 
-    @Test func templateEventsWithMsgIDAreEvents() throws {
-        // `MsgID` (capital D) is the template message's id, not an inbound MsgId.
-        #expect(try message(WeChatFixtures.templateSendJobFinish).dedupKey.rawValue == "e:fromUser:1400000000:TEMPLATESENDJOBFINISH:")
+    @Test func templateEventsWithMsgIDAreEventsKeyedByTheirJobID() throws {
+        // `MsgID` (capital D) is the template message's id, not an inbound MsgId: still an event key, with the id.
+        #expect(try message(WeChatFixtures.templateSendJobFinish).dedupKey.rawValue == "e:fromUser:1400000000:TEMPLATESENDJOBFINISH::200163836")
+    }
+
+    @Test func twoReceiptsOfOneUserInOneSecondDoNotCollide() throws {
+        let first = try message(WeChatFixtures.event("TEMPLATESENDJOBFINISH", "<MsgID>200163836</MsgID><Status>success</Status>"))
+        let second = try message(WeChatFixtures.event("TEMPLATESENDJOBFINISH", "<MsgID>200163837</MsgID><Status>success</Status>"))
+        #expect(first.dedupKey != second.dedupKey)
+        let massA = try message(WeChatFixtures.event("MASSSENDJOBFINISH", "<MsgID>1000001625</MsgID><Status>send success</Status>"))
+        let massB = try message(WeChatFixtures.event("MASSSENDJOBFINISH", "<MsgID>1000001626</MsgID><Status>send success</Status>"))
+        #expect(massA.dedupKey != massB.dedupKey)
+        #expect(try message(WeChatFixtures.event("MASSSENDJOBFINISH", "<MsgID>1000001625</MsgID>")).dedupKey == massA.dedupKey)
+    }
+
+    @Test func maskedKeysHideTheOpenID() throws {
+        let text = try message(WeChatFixtures.text).dedupKey
+        #expect(text.masked == "m:6054768590064713728:oyOR***rs:1409735668")
+        #expect(!text.masked.contains("oyORnuP8q7ou2gfYjqLzSIWZf0rs"))
+        let click = try message(WeChatFixtures.event("CLICK", "<EventKey>K</EventKey>", from: "oUserWithALongOpenID"))
+        #expect(click.dedupKey.masked.hasPrefix("e:oUse***ID:"))
     }
 
     @Test func unknownTypesWithoutMsgIdUseTheirType() throws {
