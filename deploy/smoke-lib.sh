@@ -34,31 +34,23 @@ wait_for() {
     done
 }
 
-# consumers_served REDIS_CONTAINER: the consumers of the group `workers` that Redis has handed entries to
-# (Redis 7.0 registers a consumer when it is first served).
-consumers_served() {
-    podman exec "$1" redis-cli XINFO CONSUMERS "wx:{$appid}:in" workers | grep -c '^name$' || true
+# replied_by WORKER_CONTAINER: the messages that worker replied to, from its /metrics.
+replied_by() {
+    podman exec "$1" wxsim probe --print http://127.0.0.1:9464/metrics \
+        | sed -n 's/^wechat_worker_messages_total{outcome="replied"} //p' | head -n 1
 }
 
-# queue_state REDIS_CONTAINER [OPENID]: where the messages are, for a failure to explain itself: the
-# backlog, the users waiting (ready), held (owner) and failing, that user's own queue, the last dead
-# letter, whether a token is cached.
+# queue_state REDIS_CONTAINER: where the messages are, for a failure to explain itself: the backlog,
+# users waiting, held (with their lease tokens) and retrying, the last dead letter, the token.
 queue_state() {
-    local redis="$1" user="${2:-}" keys="wx:{$appid}"
-    cli() { podman exec "$redis" redis-cli "$@"; }
     echo "smoke: --- queue state ---"
     {
-        echo "backlog: $(cli GET "$keys:backlog"); users with messages: $(cli SCARD "$keys:active")"
-        echo "ready (user, not before):"; cli ZRANGE "$keys:ready" 0 9 WITHSCORES | paste - -
-        echo "held (user, lease):"; cli HGETALL "$keys:owner" | paste - - | head -n 10
-        echo "failing (user, since):"; cli HGETALL "$keys:failing" | paste - - | head -n 10
-        if [ -n "$user" ]; then
-            echo "$user's queue: $(cli LLEN "$keys:q:$user") messages; the head:"
-            cli LINDEX "$keys:q:$user" 0 | cut -c1-300
-        fi
-        echo "dead letters: $(cli XLEN "$keys:dead"); the last:"
-        cli XREVRANGE "$keys:dead" + - COUNT 1 | paste - - | grep -E 'reason|errcode|detail' || true
-        echo "access_token cached: $(cli EXISTS "$keys:token")"
+        echo "backlog: $(podman exec "$1" redis-cli GET "wx:{$appid}:backlog")"
+        echo "users ready or retrying (score = due, Unix ms):"; podman exec "$1" redis-cli ZRANGE "wx:{$appid}:ready" 0 -1 WITHSCORES | paste - -
+        echo "users held (openid, lease token):"; podman exec "$1" redis-cli HGETALL "wx:{$appid}:owner" | paste - -
+        echo "dead letters: $(podman exec "$1" redis-cli XLEN "wx:{$appid}:dead"); the last:"
+        podman exec "$1" redis-cli XREVRANGE "wx:{$appid}:dead" + - COUNT 1 | paste - - | grep -E 'reason|errcode|detail' || true
+        echo "access_token cached: $(podman exec "$1" redis-cli EXISTS "wx:{$appid}:token")"
     } 2>&1 | sed 's/^/smoke:   /'
 }
 

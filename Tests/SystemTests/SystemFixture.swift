@@ -53,6 +53,9 @@ final class SystemFixture: Sendable {
             environment: [
                 "REDIS_URL": redisURL, "WECHAT_TOKEN": Self.token, "WECHAT_APPID": Self.appID, "WECHAT_AES_KEY": Self.aesKey,
                 "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": String(ingressPort), "INGRESS_SPOOL_DIR": spool.path,
+                // The system tests push in all three modes, as during a switch of the console's mode;
+                // IngressTests/SafeModeTests cover the refusal of plaintext when this is off.
+                "WECHAT_ACCEPT_PLAINTEXT": "true",
             ])
         workerEnvironment = [
             "REDIS_URL": redisURL, "WECHAT_APPID": Self.appID, "WECHAT_APPSECRET": Self.secret, "WECHAT_API_BASE": fake.baseURL,

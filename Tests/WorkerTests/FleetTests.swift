@@ -51,12 +51,18 @@ import Glibc
     }
 
     @Test func aRetryKeepsItsPlaceWhileOtherUsersGoOn() async throws {
-        /// Fails the first attempt of "a1" only; records the order handled.
+        /// Fails the first attempt of "a1"; its next attempt waits until "b3" was handled (for 30 s at
+        /// most), which only happens if user b was served while a's retry waited.
         final class FlakyOnce: MessageHandler {
             let failed = Mutex(false)
+            let bFinished = Mutex(false)
             func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
                 guard case .text(let content, _) = message.kind else { return [] }
-                if content == "a1", failed.withLock({ failed in defer { failed = true }; return !failed }) { throw HandlerError.retryLater("flaky") }
+                if content == "a1" {
+                    if failed.withLock({ failed in defer { failed = true }; return !failed }) { throw HandlerError.retryLater("flaky") }
+                    for _ in 0..<3_000 where !bFinished.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                if content == "b3" { bFinished.withLock { $0 = true } }
                 return [.text(content)]
             }
         }
@@ -65,19 +71,21 @@ import Glibc
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
+        let handler = FlakyOnce()
         let workers = try (0..<2).map { _ in
-            RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_RETRY_BASE": "2s", "WORKER_RETRY_MAX": "2s"], handler: FlakyOnce()))
+            RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_RETRY_BASE": "200ms", "WORKER_RETRY_MAX": "200ms"], handler: handler))
         }
         try await WorkerHarness.enqueue(
             (1...3).map { try WorkerHarness.text("a\($0)", from: "a", appID: appID) } + (1...3).map { try WorkerHarness.text("b\($0)", from: "b", appID: appID) },
             appID: appID, redis: redis)
-        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 6 })
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count == 6 })
         for worker in workers { await worker.stop() }
         await fake.stop()
         let texts = WorkerHarness.deliveredTexts(fake)
+        // a2 and a3 waited for a1's retry, in their place.
         #expect(texts["a"] == ["a1", "a2", "a3"])
         #expect(texts["b"] == ["b1", "b2", "b3"])
-        // b did not wait for a's retry: all of b was replied before a1.
+        // b did not wait for a's retry.
         let order = fake.deliveredMessages.compactMap { message -> String? in if case .text(let text) = message.content { return text } else { return nil } }
         #expect(order.firstIndex(of: "b3")! < order.firstIndex(of: "a1")!, "\(order)")
     }
@@ -94,13 +102,13 @@ import Glibc
         try await WorkerHarness.enqueue([try WorkerHarness.text("hi", from: "newcomer", appID: appID)], appID: appID, redis: redis)
         let served = await WorkerHarness.eventually(seconds: 2) { WorkerHarness.deliveredTexts(fake)["newcomer"] == ["hi"] }
         let pasterSoFar = WorkerHarness.deliveredTexts(fake)["paster"]?.count ?? 0
-        // One slot for the paster: at most one of its messages is ever on the wire.
-        let status = try await QueueStatus.read(redis: redis, keys: QueueKeys(appID: appID))
         await worker.stop()
         await fake.stop()
         #expect(served, "the newcomer waited behind the paster's backlog")
         #expect(pasterSoFar < 40, "\(pasterSoFar) of the paster's messages went first")
-        #expect(status.usersLeased <= 1)
+        // One slot for the paster: never two of its sends on the wire at once.
+        let sends = fake.calls.filter { $0.path == FakeWeChatAPI.sendPath && $0.message?.toUser == "paster" }.sorted { $0.receivedAt < $1.receivedAt }
+        #expect(zip(sends, sends.dropFirst()).allSatisfy { $1.receivedAt >= $0.answeredAt })
         let pasted = WorkerHarness.deliveredTexts(fake)["paster"] ?? []
         #expect(pasted == (0..<pasted.count).map { "paste \($0)" })
     }
