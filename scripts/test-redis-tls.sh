@@ -104,6 +104,5 @@ for n in 1 2 3; do
     echo "redis-tls: $reply"
     case "$reply" in *"hello $n over TLS"*) ;; *) echo "redis-tls: reply $n does not echo the message" >&2; exit 1 ;; esac
 done
-length="$("${tls_cli[@]}" XLEN "wx:{$WECHAT_APPID}:in")"
-echo "redis-tls: the stream on the TLS-only server holds $length entries (trimmed as they finish)"
-"${tls_cli[@]}" XINFO GROUPS "wx:{$WECHAT_APPID}:in" | paste - - | head -3 | sed 's/^/redis-tls:   /'
+echo "redis-tls: on the TLS-only server: backlog $("${tls_cli[@]}" GET "wx:{$WECHAT_APPID}:backlog")," \
+    "dead letters $("${tls_cli[@]}" XLEN "wx:{$WECHAT_APPID}:dead"), token cached $("${tls_cli[@]}" EXISTS "wx:{$WECHAT_APPID}:token")"

@@ -80,7 +80,7 @@ public struct WeChatAPIClient: Sendable {
         let (status, bytes): (Int, ByteBuffer)
         do {
             // AsyncHTTPClient's timeout ends at the response head; the deadline covers the body too.
-            (status, bytes) = try await Deadline.run(timeout) { [request, httpClient, timeout, maximumAnswerBytes] in
+            (status, bytes) = try await ExchangeDeadline.run(timeout) { [request, httpClient, timeout, maximumAnswerBytes] in
                 let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
                 return (Int(response.status.code), try await response.body.collect(upTo: maximumAnswerBytes))
             }

@@ -45,7 +45,7 @@ struct WebhookHandler: MessageHandler {
         let (status, body): (Int, ByteBuffer)
         let target = Self.redacted(url)
         do {
-            (status, body) = try await Deadline.run(timeout) { [request, httpClient, timeout, maximumAnswerBytes] in
+            (status, body) = try await ExchangeDeadline.run(timeout) { [request, httpClient, timeout, maximumAnswerBytes] in
                 let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
                 return (Int(response.status.code), try await response.body.collect(upTo: maximumAnswerBytes))
             }

@@ -1,7 +1,7 @@
 /// A total deadline over async work made of several steps, such as an HTTP exchange (connect, the
 /// response head, then the body): AsyncHTTPClient's own timeout ends at the head, so a server that
 /// trickles its body could otherwise hold the caller for as long as it likes.
-public enum Deadline {
+public enum ExchangeDeadline {
     /// What ``run(_:_:)`` throws when the work did not finish within its limit.
     public struct Exceeded: Error, Sendable, CustomStringConvertible {
         public let limit: Duration
