@@ -11,9 +11,7 @@ import Testing
         let redis = RedisClient(configuration: .init(url: server.url()))
         defer { redis.close() }
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: "wxbatch"))
-        // This test is about group commit, not the deadline: a generous one, so a loaded machine (the whole
-        // suite runs in parallel, some tests write 100 MiB spools) cannot turn slowness into spooling.
-        let batcher = EnqueueBatcher(queue: queue, deadline: .seconds(60))
+        let batcher = EnqueueBatcher(queue: queue)
         let loop = Task { await batcher.run() }
         defer { loop.cancel() }
 
