@@ -1,5 +1,5 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run chat test build deps bench bench-redis bench-ingress bench-worker bench-e2e fuzz clean check-deploy smoke smoke-compose
+.PHONY: run chat test test-redis-tls build deps bench bench-redis bench-ingress bench-worker bench-e2e fuzz clean check-deploy smoke smoke-compose
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
@@ -11,6 +11,10 @@ chat:
 
 test:
 	bash scripts/test.sh
+
+# The relay through a stunnel client to a TLS-only redis-server, on loopback (the TLS sidecar's path).
+test-redis-tls: deps
+	bash scripts/test-redis-tls.sh
 
 build: deps
 	swift build

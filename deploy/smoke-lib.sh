@@ -34,8 +34,32 @@ wait_for() {
     done
 }
 
-# consumers_served REDIS_CONTAINER: the consumers of the group `workers` that Redis has handed entries to
-# (Redis 7.0 registers a consumer when it is first served).
-consumers_served() {
-    podman exec "$1" redis-cli XINFO CONSUMERS "wx:{$appid}:in" workers | grep -c '^name$' || true
+# replied_by WORKER_CONTAINER: the messages that worker replied to, from its /metrics.
+replied_by() {
+    podman exec "$1" wxsim probe --print http://127.0.0.1:9464/metrics \
+        | sed -n 's/^wechat_worker_messages_total{outcome="replied"} //p' | head -n 1
+}
+
+# queue_state REDIS_CONTAINER: where the messages are, for a failure to explain itself: the backlog,
+# users waiting, held (with their lease tokens) and retrying, the last dead letter, the token.
+queue_state() {
+    echo "smoke: --- queue state ---"
+    {
+        echo "backlog: $(podman exec "$1" redis-cli GET "wx:{$appid}:backlog")"
+        echo "users ready or retrying (score = due, Unix ms):"; podman exec "$1" redis-cli ZRANGE "wx:{$appid}:ready" 0 -1 WITHSCORES | paste - -
+        echo "users held (openid, lease token):"; podman exec "$1" redis-cli HGETALL "wx:{$appid}:owner" | paste - -
+        echo "dead letters: $(podman exec "$1" redis-cli XLEN "wx:{$appid}:dead"); the last:"
+        podman exec "$1" redis-cli XREVRANGE "wx:{$appid}:dead" + - COUNT 1 | paste - - | grep -E 'reason|errcode|detail' || true
+        echo "access_token cached: $(podman exec "$1" redis-cli EXISTS "wx:{$appid}:token")"
+    } 2>&1 | sed 's/^/smoke:   /'
+}
+
+# service_lines NAME LOG_COMMAND...: the lines of a service's log about failures and retries, then its
+# last lines (the workers run with LOG_LEVEL=debug in the smoke, so retried API calls show).
+service_lines() {
+    local name="$1"; shift
+    echo "smoke: --- $name: warnings, errors, retries ---"
+    "$@" 2>&1 | grep -iE 'warn|error|retry|dead|spool|timed out|refused' | tail -n 15 | sed 's/^/smoke:   /' || true
+    echo "smoke: --- $name: last lines ---"
+    "$@" 2>&1 | tail -n 8 | sed 's/^/smoke:   /' || true
 }

@@ -9,7 +9,11 @@
 #  4. a Redis image: the base plus Debian's redis-server (compose and Kubernetes use the official image)
 #  5. one podman network; containers: redis, `wxsim api`, the ingress (safe mode) and 2 workers (both
 #     with a read-only root and no capabilities, as in deploy/kubernetes); each HEALTHCHECK must pass
-#  6. `wxsim send --wait` from a container on that network: every reply must reach the fake API
+#  6. readiness of the whole path before the first message: each worker's /readyz (Redis reached), the
+#     each worker's route to the fake API and the sender's to the ingress
+#     (name resolution on a new podman network and first connections are not measured as replies)
+#  7. `wxsim send --wait` from a container on that network: every reply must reach the fake API; a
+#     missing reply prints the push's answer, the queue's state and the services' lines about it
 # Everything it starts (containers, network, temporary folders) is removed on exit, failed or not; the
 # images stay as a cache (SMOKE_KEEP_IMAGES=0 removes the runtime image too).
 set -euo pipefail
@@ -114,8 +118,9 @@ locked=(--read-only --cap-drop ALL --security-opt no-new-privileges)
 start ingress ingress "${locked[@]}" --tmpfs /var/lib/wechat-relay/spool:rw,mode=1777 \
     -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" -e WECHAT_TOKEN="$token" -e WECHAT_AES_KEY="$aes_key" "$image"
 for n in 1 2; do
+    # LOG_LEVEL=debug: a retried API call (a timeout, a refused connection) is logged at debug only.
     start "worker-$n" "worker-$n" "${locked[@]}" -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" \
-        -e WECHAT_APPSECRET="$secret" -e WECHAT_API_BASE=http://wxsim:9080 "$image" worker
+        -e WECHAT_APPSECRET="$secret" -e WECHAT_API_BASE=http://wxsim:9080 -e LOG_LEVEL=debug "$image" worker
 done
 
 step "health: each container's HEALTHCHECK, the ingress's /readyz"
@@ -125,25 +130,50 @@ for name in wxsim ingress worker-1 worker-2; do
 done
 wait_for 30 podman exec "$prefix-ingress" wxsim probe http://127.0.0.1:8080/readyz
 
+# A healthy container is only a live process: before the first message, the whole path must be up.
+# Each worker reached Redis (/readyz, its own probe), and the names the
+# first message needs resolve and connect on this new network: worker → wxsim (the first token fetch,
+# where a slow first lookup once cost a silent retry) and wxsim → ingress (the push).
+step "readiness of the path: workers' /readyz, worker → wxsim, wxsim → ingress"
+for n in 1 2; do
+    wait_for 30 podman exec "$prefix-worker-$n" wxsim probe http://127.0.0.1:9464/readyz
+    wait_for 30 podman exec "$prefix-worker-$n" wxsim probe http://wxsim:9080/wxsim/replies
+done
+wait_for 30 podman exec "$prefix-wxsim" wxsim probe http://ingress:8080/readyz
+
 step "send $messages messages in safe mode with wxsim send --wait"
 # WeChat's side: the wxsim container pushes to the ingress over the network and waits for the reply.
 send() {
     podman exec "$prefix-wxsim" wxsim send --to http://ingress:8080/wechat --token "$token" --appid "$appid" \
         --aes-key "$aes_key" --from "$1" --api http://wxsim:9080 --wait 20 "$2"
 }
+# explain USER OUTPUT: why a reply is missing: the push's answer, the queue, the services' lines.
+explain() {
+    echo "smoke: no reply for $1; the push's answer and what wxsim saw:" >&2
+    printf '%s\n' "$2" | sed 's/^/smoke:   /' >&2
+    queue_state "$prefix-redis" >&2
+    for name in ingress worker-1 worker-2 wxsim; do service_lines "$name" podman logs "$prefix-$name" >&2; done
+}
 for n in $(seq 1 "$messages"); do
     sent_at=$(date +%s%N)
-    reply="$(send "smoke-user-$n" "hello $n from the smoke test")"
+    if ! reply="$(send "smoke-user-$n" "hello $n from the smoke test" 2>&1)"; then
+        explain "smoke-user-$n" "$reply"
+        exit 1
+    fi
     echo "smoke: reply $n after $((($(date +%s%N) - sent_at) / 1000000)) ms (send --wait): $reply"
     case "$reply" in
         *"hello $n from the smoke test"*) ;;
-        *) echo "smoke: reply $n does not echo the message" >&2; exit 1 ;;
+        *) echo "smoke: reply $n does not echo the message" >&2; explain "smoke-user-$n" "$reply"; exit 1 ;;
     esac
 done
 
 step "both workers served messages"
-consumers="$(consumers_served "$prefix-redis")"
-echo "smoke: $consumers consumers in group workers"
-[ "$consumers" -eq 2 ] || { echo "smoke: expected 2 consumers" >&2; exit 1; }
-podman exec "$prefix-redis" redis-cli XINFO GROUPS "wx:{$appid}:in" | paste - - | sed 's/^/smoke:   /'
+served=0
+for n in 1 2; do
+    replied="$(replied_by "$prefix-worker-$n")"
+    echo "smoke: worker $n replied to $replied messages"
+    [ "${replied:-0}" -gt 0 ] && served=$((served + 1))
+done
+[ "$served" -eq 2 ] || { echo "smoke: expected both workers to serve messages" >&2; queue_state "$prefix-redis" >&2; exit 1; }
+queue_state "$prefix-redis"
 step "cleanup"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench-e2e: the whole pipeline under `wxsim load`: POST to the ingress (safe mode) → Redis stream →
+# make bench-e2e: the whole pipeline under `wxsim load`: POST to the ingress (safe mode) → the users' queues in Redis →
 #   2 worker processes → the fake WeChat API (`wxsim api`, 0 ms latency), timed from each POST to the
 #   matching customer-service call. Baseline in the same run: the same load generator POSTing to a bare
 #   Hummingbird handler that only answers `success` (its ceiling on this machine).
@@ -49,7 +49,7 @@ done
 worker_pids=("${pids[-2]}" "${pids[-1]}")
 wait_for "http://127.0.0.1:$ingress_port/readyz"
 load() { "$bin/wxsim" load --to "http://127.0.0.1:$ingress_port/wechat" --api "http://127.0.0.1:$api_port" --aes-key "$aes_key" "$@"; }
-load --rate 0 --count 2000 --users 100 > /dev/null 2>&1   # warm-up: token fetch, connections, consumer group
+load --rate 0 --count 2000 --users 100 > /dev/null 2>&1   # warm-up: token fetch, connections
 
 # CPU seconds (user + system) of this shell's finished children so far: the load generator's cost.
 # (`times` must run in this shell, not in a $(...) subshell, which has no children of its own.)

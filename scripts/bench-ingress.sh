@@ -31,7 +31,7 @@ aes_key="abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 timestamp="$(date +%s)"
 signature="$(printf '%s\n' "$token" "$timestamp" 1 | LC_ALL=C sort | tr -d '\n' | sha1sum | cut -d' ' -f1)"
 "$bin/ingress-bench" safe-requests 20000 wxbenchsafe "$aes_key" "$token" "$timestamp" > "$work/safe-warm.txt"
-# The warm-up and the measured run use different appids (so different streams and dedup keys).
+# The warm-up and the measured run use different appids (so different queues and dedup keys).
 "$bin/ingress-bench" safe-requests "$safe_count" wxbenchsafe2 "$aes_key" "$token" "$timestamp" > "$work/safe.txt"
 
 wait_for_port() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; return 1; }
@@ -48,7 +48,7 @@ measure() {
     ok="$(echo "$out" | awk '$1=="ok200" {print $2}')"
     echo "$rps $p50 $p99 $ok"
 }
-stream_length() { redis-cli -p "$REDIS_PORT" xlen "wx:{$1}:in"; }
+stream_length() { local n; n="$(redis-cli -p "$REDIS_PORT" get "wx:{$1}:backlog")"; echo "${n:-0}"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system time, in clock ticks
 cpu_us_per_request() {  # ticks-before ticks-after requests
     awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN{ if (n > 0) printf "%.0f", (b - a) * 1000000 / hz / n; else print "-" }'
@@ -83,7 +83,7 @@ b_cpu="$(cpu_us_per_request "$t0" "$(cpu_ticks "${pids[-1]}")" "$b_ok")"; b_redi
 sleep 1; b_grew=$(( $(stream_length wxbenchplain) - before )); b_rss="$(rss_mib "${pids[-1]}")"
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-# (c) the ingress, safe mode (the warm-up and the measured run use different appids, hence different streams)
+# (c) the ingress, safe mode (the warm-up and the measured run use different appids, hence different queues)
 run_ingress wxbenchsafe 18103 "$aes_key"
 measure 18103 -d3s -s Benchmarks/wrk/replay.lua "http://127.0.0.1:18103" -- "$work/safe-warm.txt" 2 > /dev/null
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
@@ -100,7 +100,7 @@ echo
 echo "--- report ---"
 echo "wrk -t2 -c$connections -d${duration}s, a distinct MsgId per request; $(nproc) cores shared by wrk, the server and redis-server $(redis-server --version | awk '{print $3}') (append-only file on)"
 echo
-echo "| server | req/s | ratio to (a) | p50 | p99 | 200 answers | stream grew by | server CPU µs/request | redis-server CPU µs/request | peak RSS |"
+echo "| server | req/s | ratio to (a) | p50 | p99 | 200 answers | queue grew by | server CPU µs/request | redis-server CPU µs/request | peak RSS |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 echo "| (a) bare Hummingbird handler | $a_rps | 1.00 | $a_p50 | $a_p99 | $a_ok | – | $a_cpu | – | – |"
 echo "| (b) ingress, plaintext | $b_rps | $(ratio "$b_rps" "$a_rps") | $b_p50 | $b_p99 | $b_ok | $b_grew | $b_cpu | $b_redis | ${b_rss} MiB |"
@@ -111,4 +111,4 @@ echo
 echo "- Goal (b) ≥ 0.8 × (a): **$(verdict "$(ratio "$b_rps" "$a_rps")" 0.8 ge)**; (c) ≥ 0.6 × (a): **$(verdict "$(ratio "$c_rps" "$a_rps")" 0.6 ge)** (see Benchmarks/NOTES.md on why 2 shared cores cap these)."
 echo "- Goal p99 ≤ 10 ms at saturation: plaintext **$(verdict "$(ms "$b_p99")" 10 le)**, safe mode **$(verdict "$(ms "$c_p99")" 10 le)**; peak RSS ≤ 64 MiB: **$(verdict "$(( b_rss > c_rss ? b_rss : c_rss ))" 64 le)**."
 echo
-echo "A stream may grow by up to $connections more than the 200 answers wrk counted: requests in flight when wrk stops are queued, but their answers are never read."
+echo "A queue may grow by up to $connections more than the 200 answers wrk counted: requests in flight when wrk stops are queued, but their answers are never read."

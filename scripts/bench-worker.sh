@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench-worker: replies/s of release `worker` processes draining a pre-loaded stream into the fake
-# WeChat API (in the bench process), at 0 ms and 100 ms API latency, with 1 and 2 worker processes.
+# make bench-worker: replies/s of release `worker` processes draining pre-loaded users' queues (1 000
+# users) into the fake WeChat API (in the bench process), at 0 ms API latency with 1 and 2 worker
+# processes and at 100 ms with 1, 2 and 4 (the speed-up over one process and the Little's-law bound).
 # Everything shares this machine's cores (redis-server, the fake API, the workers): read it as such.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,8 +5,9 @@
   fields are errors).
 - KEDA kinds (keda.sh/v1alpha1): against deploy/kubernetes/schemas/keda.sh-v1alpha1.json.
 - A kind with no schema is an error, not a warning.
-- References inside one rendering: scale targets, authentication refs, Ingress backends, and the
-  selectors of Services and PodDisruptionBudgets must find what they name.
+- References inside one rendering: scale targets, authentication refs, Ingress backends, the
+  selectors of Services and PodDisruptionBudgets, a StatefulSet's serviceName, and every container's
+  volume mounts (a pod volume or a StatefulSet volume claim template) must find what they name.
 
 Usage: validate-k8s.py FILE... ; exit 1 on any problem, one line per problem.
 """
@@ -49,8 +50,19 @@ def reference_problems(docs: list) -> list:
     for doc in docs:
         by_kind.setdefault(doc["kind"], {})[doc["metadata"]["name"]] = doc
     deployments = by_kind.get("Deployment", {})
-    pod_labels = [d["spec"]["template"]["metadata"].get("labels", {}) for d in deployments.values()]
+    workloads = [(kind, name, doc) for kind in ("Deployment", "StatefulSet") for name, doc in by_kind.get(kind, {}).items()]
+    pod_labels = [doc["spec"]["template"]["metadata"].get("labels", {}) for _, _, doc in workloads]
     problems = []
+    for kind, name, doc in workloads:
+        pod = doc["spec"]["template"]["spec"]
+        volumes = {volume["name"] for volume in pod.get("volumes", [])}
+        volumes |= {claim["metadata"]["name"] for claim in doc["spec"].get("volumeClaimTemplates", [])}
+        for container in pod.get("containers", []) + pod.get("initContainers", []):
+            for mount in container.get("volumeMounts", []):
+                if mount["name"] not in volumes:
+                    problems.append(f"{kind} {name}: container {container['name']} mounts {mount['name']}, which is no volume")
+        if kind == "StatefulSet" and doc["spec"].get("serviceName") not in by_kind.get("Service", {}):
+            problems.append(f"StatefulSet {name}: no Service {doc['spec'].get('serviceName')} (spec.serviceName)")
     for name, so in by_kind.get("ScaledObject", {}).items():
         if so["spec"]["scaleTargetRef"]["name"] not in deployments:
             problems.append(f"ScaledObject {name}: no Deployment {so['spec']['scaleTargetRef']['name']}")
@@ -66,7 +78,7 @@ def reference_problems(docs: list) -> list:
             selector = doc["spec"].get("selector", {})
             selector = selector.get("matchLabels", selector) if kind == "PodDisruptionBudget" else selector
             if not any(selects(selector, labels) for labels in pod_labels):
-                problems.append(f"{kind} {name}: its selector matches no Deployment's pods")
+                problems.append(f"{kind} {name}: its selector matches no Deployment's or StatefulSet's pods")
     services = by_kind.get("Service", {})
     for name, ingress in by_kind.get("Ingress", {}).items():
         for rule in ingress["spec"].get("rules", []):

@@ -146,8 +146,7 @@ struct WeChatController: Sendable {
 
         let receivedAt = WallClock.milliseconds()
         let envelope = MessageEnvelope(appID: configuration.appID, receivedAtMilliseconds: receivedAt, message: message)
-        let queued = QueuedMessage(dedupKey: envelope.dedupKey, receivedAtMillis: receivedAt, envelopeVersion: MessageEnvelope.currentVersion, body: envelope.encoded())
-        return await enqueue(queued, openID: message.fromUserName)
+        return await enqueue(QueuedMessage(envelope: envelope), openID: message.fromUserName)
     }
 
     /// Redis first; the spool when Redis fails; 503 only when both do. While the spool holds anything
@@ -168,8 +167,12 @@ struct WeChatController: Sendable {
         }
         do {
             switch try await batcher.enqueue(message).get() {
-            case .queued:
+            case .queued, .queuedInOrder:
                 metrics.count(.queued)
+            case .full:
+                metrics.count(.unavailable)
+                logger.error("cannot queue a message from \(Self.mask(openID)): the backlog is at QUEUE_MAXLEN; answering 503 so WeChat retries")
+                return Self.plain(.serviceUnavailable, "temporarily unavailable\n")
             case .duplicate:
                 metrics.count(.duplicate)
                 logger.debug("retry of an already queued message from \(Self.mask(openID))")

@@ -316,7 +316,9 @@ public final class FakeWeChatAPI: Sendable {
     }
 
     private func delay() async {
-        let latency = faults.latency
+        let faults = self.faults
+        var latency = faults.latency
+        if faults.latencyJitter > .zero { latency += faults.latencyJitter * Double.random(in: 0...1) }
         if latency > .zero { try? await Task.sleep(for: latency) }
     }
 

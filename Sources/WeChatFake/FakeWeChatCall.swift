@@ -17,6 +17,9 @@ public struct FakeWeChatCall: Sendable, Hashable {
     /// When the request arrived, in milliseconds since 1970 (``WallClock``), so another process on the
     /// same machine can time a reply from its own POST.
     public var receivedAt: Int64
+    /// When the answer was given (after any injected latency), in milliseconds since 1970: a send is
+    /// in flight from ``receivedAt`` to here, which is what the ordering tests compare.
+    public var answeredAt: Int64 = WallClock.milliseconds()
 
     /// True for a customer-service send that WeChat would have delivered.
     public var isDeliveredMessage: Bool { path == FakeWeChatAPI.sendPath && errcode == 0 }

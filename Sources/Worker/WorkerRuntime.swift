@@ -9,7 +9,8 @@ import Glibc
 #endif
 
 /// Everything one worker process runs, wired from the configuration: the Redis client, the HTTP client,
-/// the shared token, the sender, the handler and the services. `main` and the tests build it the same way.
+/// the shared token, the sender, the handler and the services (``services`` lists what a worker does).
+/// `main` and the tests build it the same way.
 struct WorkerRuntime: Sendable {
     let configuration: RelayConfiguration
     let settings: WorkerSettings
@@ -17,6 +18,8 @@ struct WorkerRuntime: Sendable {
     let httpClient: HTTPClient
     let metrics: WorkerMetrics
     let tokens: AccessTokenProvider
+    let queue: LeaseQueue
+    let board: LeaseBoard
     let consumer: ConsumerService
     /// The rules handler when the rules are in use (not with a webhook or a custom handler).
     let rules: RulesHandler?
@@ -52,25 +55,38 @@ struct WorkerRuntime: Sendable {
         } else {
             handler = RulesHandler(rules: .builtIn)
         }
-        let queue = WorkQueue(redis: redis, keys: keys, consumer: consumerName ?? Self.uniqueConsumerName())
+        var queue = LeaseQueue(redis: redis, keys: keys, consumer: consumerName ?? Self.uniqueConsumerName(), leaseDuration: settings.claimIdle)
+        queue.deadLetterMaximumLength = settings.deadLetterMaximumLength
         let processor = MessageProcessor(
             queue: queue, handler: handler, sender: sender,
-            retryPolicy: RetryPolicy(maximumAttempts: settings.maximumAttempts, base: settings.retryBase, maximum: settings.retryMaximum),
+            retryPolicy: RetryPolicy(
+                maximumAttempts: settings.maximumAttempts, base: settings.retryBase, maximum: settings.retryMaximum, budget: settings.retryFor),
             typingAfter: settings.typingAfter, metrics: metrics, logger: logger)
+        let board = LeaseBoard()
         let consumer = ConsumerService(
-            queue: queue, processor: processor, concurrency: configuration.workerConcurrency, settings: settings, metrics: metrics, logger: logger)
+            queue: queue, processor: processor, board: board, concurrency: configuration.workerConcurrency, shutdownGrace: settings.shutdownGrace,
+            logger: logger)
         return WorkerRuntime(
             configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, metrics: metrics, tokens: tokens,
-            consumer: consumer, rules: rules, logger: logger)
+            queue: queue, board: board, consumer: consumer, rules: rules, logger: logger)
     }
 
-    /// The services in start order (shut down in reverse): Redis first so it closes last.
+    /// What a worker does, in start order (shut down in reverse): Redis first so it closes last; the
+    /// heartbeat and the reaper before the consumer, so leases stay alive while in-flight messages finish
+    /// during shutdown; moving an older release's stream before consuming starts.
     var services: [any Service] {
-        var services: [any Service] = [redis, consumer]
+        var services: [any Service] = [
+            redis,
+            LeaseHeartbeatService(queue: queue, board: board, logger: Logger(label: "worker.heartbeat")),
+            LeaseReaperService(queue: queue, maximumStalls: settings.maximumDeliveries, metrics: metrics, logger: Logger(label: "worker.reaper")),
+            QueueGaugeService(redis: redis, keys: queue.keys, metrics: metrics, interval: settings.gaugeInterval),
+            LegacyStreamMigration(redis: redis, keys: queue.keys, logger: Logger(label: "worker.migration")),
+            consumer,
+        ]
         if let port = settings.metricsPort {
             services.append(MetricsServer(host: settings.metricsHost, port: port, redis: redis, metrics: metrics, logger: Logger(label: "worker.metrics")))
         }
-        if let rules, rules.path != nil { services.append(RulesReloadService(rules: rules)) }
+        if let rules, rules.path != nil { services.append(RulesReloadService(rules: rules)) } else { services.append(HangupIgnoringService()) }
         return services
     }
 

@@ -4,21 +4,23 @@ import Shared
 ///
 /// | variable | default |
 /// | --- | --- |
-/// | `WORKER_CONCURRENCY` | `16` messages in flight per process (in ``RelayConfiguration``) |
+/// | `WORKER_CONCURRENCY` | `16` users served at once per process (in ``RelayConfiguration``) |
 /// | `WORKER_RULES` | none: built-in replies (in ``RelayConfiguration``) |
 /// | `WORKER_WEBHOOK_URL` | none; when set, the webhook handler replaces the rules |
 /// | `WORKER_WEBHOOK_TIMEOUT` | `5s` |
-/// | `WORKER_CLAIM_IDLE` | `30s`: pending entries idle this long are reclaimed from dead consumers |
-/// | `WORKER_MAX_ATTEMPTS` | `6` attempts per message, then a dead letter |
+/// | `WORKER_CLAIM_IDLE` | `30s`: a user's lease; a worker silent this long loses its users to others |
+/// | `WORKER_RETRY_FOR` | `10m`: transient failures are retried this long after a message's first failure (at most 48 h) |
+/// | `WORKER_MAX_ATTEMPTS` | `0`: no count limit; else at most this many attempts per message |
 /// | `WORKER_RETRY_BASE` / `WORKER_RETRY_MAX` | `1s` / `5m`: exponential backoff with jitter |
-/// | `WORKER_RETRY_POLL` | `1s`: how often due retries are moved back to the stream |
-/// | `WORKER_TRIM_INTERVAL` | `10s`: how often finished entries are trimmed (`XTRIM MINID`) |
+/// | `WORKER_MAX_DELIVERIES` | `10`: a message whose lease expired this often (it kills or hangs its worker) is dead-lettered |
+/// | `WORKER_DEAD_LETTER_MAXLEN` | `100000`: the dead-letter stream's `MAXLEN ~` |
+/// | `WORKER_GAUGE_INTERVAL` | `10s`: how often the queue gauges are refreshed |
 /// | `WORKER_SHUTDOWN_GRACE` | `10s`: how long in-flight messages may finish after SIGTERM |
 /// | `WORKER_TYPING_AFTER` | `off`; e.g. `2s`: send "typing" when the handler runs longer |
 /// | `WORKER_METRICS_HOST` / `WORKER_METRICS_PORT` | `127.0.0.1` / `9464` (`0`: a free port; `off`: none) |
 /// | `WECHAT_TOKEN_API` | `stable` (`POST /cgi-bin/stable_token`) or `classic` (`GET /cgi-bin/token`) |
 ///
-/// Durations are a number with `ms`, `s` or `m` (a bare number is seconds).
+/// Durations are a number with `ms`, `s`, `m` or `h` (a bare number is seconds).
 struct WorkerSettings: Sendable {
     var webhookURL: String?
     var webhookTimeout: Duration
@@ -26,8 +28,10 @@ struct WorkerSettings: Sendable {
     var maximumAttempts: Int
     var retryBase: Duration
     var retryMaximum: Duration
-    var retryPoll: Duration
-    var trimInterval: Duration
+    var retryFor: Duration
+    var maximumDeliveries: Int
+    var deadLetterMaximumLength: Int
+    var gaugeInterval: Duration
     var shutdownGrace: Duration
     var typingAfter: Duration?
     var metricsHost: String
@@ -43,11 +47,16 @@ struct WorkerSettings: Sendable {
         }
         webhookTimeout = try Self.duration(reader, "WORKER_WEBHOOK_TIMEOUT", default: .seconds(5))
         claimIdle = try Self.duration(reader, "WORKER_CLAIM_IDLE", default: .seconds(30), minimum: .milliseconds(100))
-        maximumAttempts = try reader.integer("WORKER_MAX_ATTEMPTS", default: 6, in: 1...100)
+        maximumAttempts = try reader.integer("WORKER_MAX_ATTEMPTS", default: 0, in: 0...10_000)
         retryBase = try Self.duration(reader, "WORKER_RETRY_BASE", default: .seconds(1))
         retryMaximum = try Self.duration(reader, "WORKER_RETRY_MAX", default: .seconds(300))
-        retryPoll = try Self.duration(reader, "WORKER_RETRY_POLL", default: .seconds(1), minimum: .milliseconds(10))
-        trimInterval = try Self.duration(reader, "WORKER_TRIM_INTERVAL", default: .seconds(10), minimum: .milliseconds(100))
+        retryFor = try Self.duration(reader, "WORKER_RETRY_FOR", default: .seconds(600))
+        if retryFor > .seconds(48 * 3600) {
+            throw ConfigurationError(variable: "WORKER_RETRY_FOR", problem: "must be at most 48h (WeChat's reply window), got '\(reader.string("WORKER_RETRY_FOR") ?? "")'")
+        }
+        maximumDeliveries = try reader.integer("WORKER_MAX_DELIVERIES", default: 10, in: 1...1_000)
+        deadLetterMaximumLength = try reader.integer("WORKER_DEAD_LETTER_MAXLEN", default: 100_000, in: 100...100_000_000)
+        gaugeInterval = try Self.duration(reader, "WORKER_GAUGE_INTERVAL", default: .seconds(10), minimum: .milliseconds(100))
         shutdownGrace = try Self.duration(reader, "WORKER_SHUTDOWN_GRACE", default: .seconds(10))
         if let typing = reader.string("WORKER_TYPING_AFTER"), typing.lowercased() != "off" {
             typingAfter = try Self.duration(reader, "WORKER_TYPING_AFTER", default: .seconds(2))
@@ -74,7 +83,8 @@ struct WorkerSettings: Sendable {
         let (digits, unit): (Substring, Duration) =
             lower.hasSuffix("ms") ? (lower.dropLast(2), .milliseconds(1))
             : lower.hasSuffix("s") ? (lower.dropLast(1), .seconds(1))
-            : lower.hasSuffix("m") ? (lower.dropLast(1), .seconds(60)) : (Substring(lower), .seconds(1))
+            : lower.hasSuffix("m") ? (lower.dropLast(1), .seconds(60))
+            : lower.hasSuffix("h") ? (lower.dropLast(1), .seconds(3600)) : (Substring(lower), .seconds(1))
         guard let number = Int(digits), number >= 0, number <= 1_000_000_000 else {
             throw ConfigurationError(variable: name, problem: "must be a duration such as 500ms, 30s or 5m, got '\(text)'")
         }

@@ -28,7 +28,7 @@ import Glibc
                 #expect(response.status == .forbidden)
             }
         }
-        #expect(try await harness.streamEntries().isEmpty)
+        #expect(try await harness.queuedEntries().isEmpty)
         #expect(harness.components.spool.gauge.records == 0)
         #expect(Self.metrics(harness).contains(#"wechat_ingress_requests_total{outcome="plaintext_refused"} 1"#))
     }
@@ -41,7 +41,7 @@ import Glibc
                 #expect(response.status == .ok)
             }
         }
-        #expect(try await harness.streamEntries().count == 1)
+        #expect(try await harness.queuedEntries().count == 1)
         #expect(throws: ConfigurationError.self) { try IngressSettings(environment: ["WECHAT_ACCEPT_PLAINTEXT": "maybe"]) }
     }
 
@@ -79,9 +79,9 @@ import Glibc
                 }
             }
         }
-        let entries = try await harness.streamEntries()
+        let entries = try await harness.queuedEntries()
         #expect(entries.count == 1)
-        #expect(try MessageEnvelope(decoding: try #require(entries.first?.fields["body"])).message["Content"] == "the real message")
+        #expect(entries.first?.envelope?.message["Content"] == "the real message")
         let metrics = Self.metrics(harness)
         #expect(metrics.contains(#"wechat_ingress_requests_total{outcome="replay_refused"} 1"#))
         #expect(metrics.contains(#"wechat_ingress_requests_total{outcome="duplicate"} 2"#))

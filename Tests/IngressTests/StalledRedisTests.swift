@@ -57,7 +57,7 @@ import Testing
         // Redis thaws: whatever was in flight lands, and the spool's replay drops what is already there.
         server.signal(SIGCONT)
         #expect(try await harness.drainSpool())
-        let keys = try await harness.streamEntries().compactMap { $0.text("key") }
+        let keys = try await harness.queuedEntries().map(\.dedupKey)
         #expect(keys.count == 6)
         #expect(Set(keys).count == 6)
     }

@@ -41,12 +41,12 @@ import Testing
                 }
             }
         }
-        let entries = try await harness.streamEntries()
+        let entries = try await harness.queuedEntries()
         #expect(entries.count == 1)
         let entry = try #require(entries.first)
-        #expect(entry.text("key") == "6054768590064713728" || entry.text("key")?.contains("6054768590064713728") == true)
-        #expect(entry.text("v") == String(MessageEnvelope.currentVersion))
-        let envelope = try MessageEnvelope(decoding: try #require(entry.fields["body"]))
+        #expect(entry.dedupKey.contains("6054768590064713728"))
+        #expect(entry.user == "oABCDEFGHIJ123")
+        let envelope = try #require(entry.envelope)
         #expect(envelope.appID == harness.appID)
         #expect(envelope.message.fromUserName == "oABCDEFGHIJ123")
         #expect(envelope.message["Content"] == "你好 👋")
@@ -80,7 +80,7 @@ import Testing
                 }
             }
         }
-        #expect(try await harness.streamEntries().isEmpty)
+        #expect(try await harness.queuedEntries().isEmpty)
     }
 
     @Test func safeModePushIsDecryptedAndQueued() async throws {
@@ -109,8 +109,8 @@ import Testing
                 }
             }
         }
-        let entries = try await harness.streamEntries()
-        let contents = try entries.map { try MessageEnvelope(decoding: try #require($0.fields["body"])).message["Content"] }
+        let entries = try await harness.queuedEntries()
+        let contents = entries.map { $0.envelope?.message["Content"] }
         #expect(contents == ["safe 🔐", "compatible"])
     }
 
@@ -136,7 +136,7 @@ import Testing
                 #expect(text.contains(#"wechat_ingress_requests_total{outcome="dropped"} 1"#))
             }
         }
-        #expect(try await harness.streamEntries().count == 1)
+        #expect(try await harness.queuedEntries().count == 1)
     }
 
     @Test func theDroppedEventsLabelIsABoundedSet() async throws {
@@ -184,7 +184,7 @@ import Testing
 
         try await server.start()
         #expect(try await harness.drainSpool())
-        let keys = try await harness.streamEntries().compactMap { $0.text("key") }
+        let keys = try await harness.queuedEntries().map(\.dedupKey)
         #expect(keys.count == 20)
         #expect(Set(keys).count == 20)
     }

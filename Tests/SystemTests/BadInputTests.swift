@@ -72,19 +72,19 @@ extension SystemTests {
         }
 
         @Test func hostilePushesAreRefusedAndTheIngressKeepsServing() async throws {
-            let system = try await SystemFixture()  // no worker: whatever got queued would stay in the stream
-            let before = try await system.streamLength()
+            let system = try await SystemFixture()  // no worker: whatever got queued would stay queued
+            let before = try await system.messagesQueued()
             for bad in try Self.cases(system) {
                 let answer = try await system.send([bad.request]).first
                 #expect(answer?.status == bad.status, "\(bad): \(answer.map { "\($0.status) \($0.body.prefix(80))" } ?? "no answer")")
             }
-            #expect(try await system.streamLength() == before)
+            #expect(try await system.messagesQueued() == before)
             #expect(system.ingress.isRunning, "\(system.logTail())")
             #expect(try await system.readiness() == 200)
 
             let valid = try await system.push([SimulatedMessage(from: "o-good", kind: .text("still serving"))], mode: .safe)
             #expect(valid.first?.body == "success")
-            #expect(try await system.streamLength() == before + 1)
+            #expect(try await system.messagesQueued() == before + 1)
             #expect(await system.stop(system.ingress, signal: SIGTERM) == 0, "\(system.logTail())")
         }
     }

@@ -53,11 +53,14 @@ final class SystemFixture: Sendable {
             environment: [
                 "REDIS_URL": redisURL, "WECHAT_TOKEN": Self.token, "WECHAT_APPID": Self.appID, "WECHAT_AES_KEY": Self.aesKey,
                 "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": String(ingressPort), "INGRESS_SPOOL_DIR": spool.path,
+                // The system tests push in all three modes, as during a switch of the console's mode;
+                // IngressTests/SafeModeTests cover the refusal of plaintext when this is off.
+                "WECHAT_ACCEPT_PLAINTEXT": "true",
             ])
         workerEnvironment = [
             "REDIS_URL": redisURL, "WECHAT_APPID": Self.appID, "WECHAT_APPSECRET": Self.secret, "WECHAT_API_BASE": fake.baseURL,
             "WORKER_METRICS_PORT": "off", "WORKER_CONCURRENCY": "8", "WORKER_CLAIM_IDLE": "2s", "WORKER_SHUTDOWN_GRACE": "2s",
-            "WORKER_RETRY_BASE": "50ms", "WORKER_RETRY_MAX": "500ms", "WORKER_RETRY_POLL": "50ms",
+            "WORKER_RETRY_BASE": "50ms", "WORKER_RETRY_MAX": "500ms",
         ].merging(worker) { $1 }
         try await waitUntilReady()
     }
@@ -78,14 +81,13 @@ final class SystemFixture: Sendable {
 
     // MARK: Processes
 
-    /// Starts `count` worker processes and waits until each is consuming (its `consuming … as …` line;
-    /// Redis 7.0 lists a consumer only once it has read something), so that messages pushed next are
-    /// shared among all of them.
+    /// Starts `count` worker processes and waits until each is consuming (its `consuming … as …` line),
+    /// so that messages pushed next are shared among all of them.
     @discardableResult
     func startWorkers(_ count: Int) async throws -> [ServiceProcess] {
         let started = try (0..<count).map { _ in try ServiceProcess("worker", environment: workerEnvironment) }
         workers.withLock { $0 += started }
-        guard await eventually(seconds: 30, { started.allSatisfy { $0.log.contains("consuming \(keys.inbound) as") } }) else {
+        guard await eventually(seconds: 30, { started.allSatisfy { $0.log.contains("consuming the users' queues of \(keys.prefix) as") } }) else {
             throw SystemFixtureError(description: "the workers did not start consuming\n\(logTail())")
         }
         return started
@@ -144,30 +146,41 @@ final class SystemFixture: Sendable {
 
     // MARK: Looking at Redis
 
-    /// `XLEN` of the inbound stream.
-    func streamLength() async throws -> Int {
-        Int(try await redis.send("XLEN", RedisArgument(keys.inbound)).integer ?? 0)
+    /// Messages ever queued (within the dedup window): one dedup key each, set in the same script call
+    /// that queued the message, whether it is finished by now or not.
+    func messagesQueued() async throws -> Int {
+        var count = 0
+        var cursor = "0"
+        repeat {
+            let reply = try await redis.send("SCAN", RedisArgument(cursor), "MATCH", RedisArgument(keys.dedup("*")), "COUNT", "1000")
+            cursor = reply.array?.first?.string ?? "0"
+            count += reply.array?.last?.array?.count ?? 0
+        } while cursor != "0"
+        return count
     }
 
-    /// Entries read and not yet acked: of the whole group, or of the consumer of one worker process
-    /// (its name is `host-PID-random`).
+    /// Messages waiting in all users' queues (the heads in flight included).
+    func backlog() async throws -> Int {
+        try await InboundQueue(redis: redis, keys: keys).backlog()
+    }
+
+    /// Users held right now: by any worker, or by one worker process (its consumer name is
+    /// `host-PID-random`, the tail of its lease tokens).
     func pending(of worker: ServiceProcess? = nil) async throws -> Int {
-        let summary = try await redis.send("XPENDING", RedisArgument(keys.inbound), RedisArgument(keys.consumerGroup)).array ?? []
-        guard let worker else { return Int(summary.first?.integer ?? 0) }
-        let perConsumer = summary.count > 3 ? summary[3].array ?? [] : []
-        for pair in perConsumer {
-            guard let parts = pair.array, parts.count == 2, let name = parts[0].string, name.contains("-\(worker.processIdentifier)-") else { continue }
-            return Int(parts[1].string ?? "") ?? Int(parts[1].integer ?? 0)
-        }
-        return 0
+        let tokens = try await redis.send("HVALS", RedisArgument(keys.owner)).array?.compactMap(\.string) ?? []
+        guard let worker else { return tokens.count }
+        return tokens.filter { $0.contains("-\(worker.processIdentifier)-") }.count
     }
 
-    /// True when nothing is left to do: nothing pending, nothing waiting for a retry, nothing unread.
+    /// True when nothing is left to do: no message queued, no user held or waiting for a retry.
     func isSettled() async throws -> Bool {
-        let retries = try await redis.send("ZCARD", RedisArgument(keys.retries)).integer ?? 0
-        let groups = try await redis.send("XINFO", "GROUPS", RedisArgument(keys.inbound)).array ?? []
-        let lag = groups.map { $0.fields["lag"]?.integer ?? 0 }.reduce(0, +)
-        return try await pending() == 0 && retries == 0 && lag == 0
+        let status = try await redis.pipeline([
+            RedisCommand("GET", RedisArgument(keys.backlog)), RedisCommand("HLEN", RedisArgument(keys.owner)), RedisCommand("ZCARD", RedisArgument(keys.ready)),
+        ])
+        let backlog = Int(try status[0].get().string ?? "0") ?? 0
+        let held = try status[1].get().integer ?? 0
+        let waiting = try status[2].get().integer ?? 0
+        return backlog == 0 && held == 0 && waiting == 0
     }
 
     /// The dead-letter stream's entries.

@@ -11,7 +11,7 @@ extension SystemTests {
     @Suite struct WeChatRetryTests {
         @Test func aMessageDeliveredThreeTimesIsQueuedAndRepliedOnce() async throws {
             // No trimming during the test, so the stream length counts what the ingress queued.
-            let system = try await SystemFixture(worker: ["WORKER_TRIM_INTERVAL": "10m"])
+            let system = try await SystemFixture(worker: ["WORKER_GAUGE_INTERVAL": "10m"])
             try await system.startWorkers(2)
             let messages = SystemFixture.textMessages(20, tag: "retry", users: 5)
             let pusher = try system.pusher(.safe)
@@ -22,14 +22,14 @@ extension SystemTests {
             #expect((sequential + concurrent).filter { $0.status == 200 && $0.body == "success" }.count == 60)
 
             await system.expectRepliedOnce(messages)
-            #expect(try await system.streamLength() == 20)
+            #expect(try await system.messagesQueued() == 20)
             #expect(try await system.ingressCount("queued") == 20)
             #expect(try await system.ingressCount("duplicate") == 40)
         }
 
         /// The same while Redis is down: all three deliveries go to the spool, and the replay queues one.
         @Test func retriesSpooledWhileRedisIsDownAreQueuedAndRepliedOnce() async throws {
-            let system = try await SystemFixture(redisArguments: ["--appendonly", "yes"], worker: ["WORKER_TRIM_INTERVAL": "10m"])
+            let system = try await SystemFixture(redisArguments: ["--appendonly", "yes"], worker: ["WORKER_GAUGE_INTERVAL": "10m"])
             try await system.startWorkers(2)
             await system.stopRedis(signal: SIGTERM)
             let messages = SystemFixture.textMessages(10, tag: "spooled-retry", users: 5)
@@ -40,7 +40,7 @@ extension SystemTests {
 
             try await system.redisServer.start()
             await system.expectRepliedOnce(messages)
-            #expect(try await system.streamLength() == 10)
+            #expect(try await system.messagesQueued() == 10)
         }
     }
 }

@@ -9,7 +9,7 @@ extension SystemTests {
             let messages = SystemFixture.textMessages(100, tag: "outage", users: 20)
             let answers = try await system.push(messages, mode: .compatible)
             #expect(answers.filter { $0.status == 200 && $0.body == "success" }.count == 100)
-            #expect(try await system.streamLength() == 100)
+            #expect(try await system.messagesQueued() == 100)
 
             try await system.startWorkers(2)
             await system.expectRepliedOnce(messages)

@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func retryPolicyIsBounded() {
-        let policy = RetryPolicy(maximumAttempts: 3, base: .seconds(1), maximum: .seconds(10))
+        let policy = RetryPolicy(maximumAttempts: 3, base: .seconds(1), maximum: .seconds(10), budget: .seconds(600))
         #expect(policy.delay(afterAttempts: 1) != nil)
         #expect(policy.delay(afterAttempts: 2) != nil)
         #expect(policy.delay(afterAttempts: 3) == nil)
@@ -110,6 +110,19 @@ import Testing
             #expect(delay >= .milliseconds(500) && delay <= .seconds(15))
         }
         #expect((policy.delay(afterAttempts: 1, errcode: 45011) ?? .zero) >= .seconds(60))
+    }
+
+    @Test func retriesAreBoundedByTimeNotCount() {
+        let policy = RetryPolicy(maximumAttempts: 0, base: .seconds(1), maximum: .seconds(10), budget: .seconds(60))
+        // No count limit: the 50th attempt is still retried while the budget lasts.
+        #expect(policy.delay(afterAttempts: 50, elapsed: .seconds(5)) != nil)
+        // Never past the end of the budget, and nothing once it is spent.
+        #expect((policy.delay(afterAttempts: 50, elapsed: .seconds(58)) ?? .zero) <= .seconds(2))
+        #expect(policy.delay(afterAttempts: 1, elapsed: .seconds(60)) == nil)
+        #expect(throws: ConfigurationError.self) { try WorkerSettings(environment: ["WORKER_RETRY_FOR": "49h"]) }
+        #expect((try? WorkerSettings(environment: ["WORKER_RETRY_FOR": "48h"]))?.retryFor == .seconds(48 * 3600))
+        #expect((try? WorkerSettings(environment: [:]))?.maximumDeliveries == 10)
+        #expect((try? WorkerSettings(environment: ["WORKER_DEAD_LETTER_MAXLEN": "5000"]))?.deadLetterMaximumLength == 5000)
     }
 
     @Test func settingsRejectBadValuesNamingTheVariable() {

@@ -17,8 +17,13 @@ import WeChatFake
         let received = Mutex<[String]>([])
         let failuresLeft: Mutex<Int>
         let group: Mutex<ServiceGroup?> = Mutex(nil)
+        /// How long each answer takes.
+        let delay: Duration
 
-        init(failures: Int) { failuresLeft = Mutex(failures) }
+        init(failures: Int, delay: Duration = .zero) {
+            failuresLeft = Mutex(failures)
+            self.delay = delay
+        }
 
         func start() async throws -> Int {
             let router = Router()
@@ -26,6 +31,7 @@ import WeChatFake
                 let body = try await request.body.collect(upTo: 1 << 20)
                 let text = String(buffer: body)
                 self.received.withLock { $0.append(text) }
+                if self.delay > .zero { try await Task.sleep(for: self.delay) }
                 let fail = self.failuresLeft.withLock { left -> Bool in
                     defer { left = max(0, left - 1) }
                     return left > 0
@@ -70,6 +76,32 @@ import WeChatFake
         #expect(calls.count == 3)
         #expect(calls.last?.contains("\"Content\":\"to the hook\"") == true)
         #expect(calls.last?.contains("\"from\":\"hooked\"") == true)
+    }
+
+    /// Item 13 of issue 12: the URL may carry credentials (userinfo, a token in the query); neither may
+    /// reach a dead letter's detail or the log.
+    @Test func webhookCredentialsStayOutOfDeadLetters() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let closedPort = try Loopback.freePort()
+        let url = "http://hookuser:pw-s3cret@127.0.0.1:\(closedPort)/hook/path?api_key=key-s3cret"
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_WEBHOOK_URL": url, "WORKER_MAX_ATTEMPTS": "1"]))
+        try await WorkerHarness.enqueue([try WorkerHarness.text("to nowhere", from: "nohook", appID: appID)], appID: appID, redis: redis)
+        let deadLetters = QueueKeys(appID: appID).deadLetters
+        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(deadLetters)).integer) == 1 })
+        await worker.stop()
+        await fake.stop()
+        let entries = try await redis.send("XRANGE", RedisArgument(deadLetters), "-", "+")
+        func flatten(_ value: RESPValue) -> String { value.array.map { $0.map(flatten).joined(separator: " ") } ?? value.string ?? "" }
+        let text = flatten(entries)
+        #expect(text.contains("127.0.0.1"), "the detail still names the host: \(text)")
+        #expect(!text.contains("s3cret"), "dead letter: \(text)")
+        #expect(!text.contains("hookuser"))
+        #expect(WebhookHandler.redacted("https://u:p@hooks.example.com:8443/a/b?token=t#frag") == "https://hooks.example.com:8443/a/b")
+        #expect(WebhookHandler.redacted("http://hooks.example.com/x") == "http://hooks.example.com/x")
     }
 
     @Test func webhookAnswerFormats() throws {

@@ -3,12 +3,13 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Shared
+import Synchronization
 import TestSupport
 import WeChatFake
 
 @testable import Worker
 
-/// Builds what the worker tests share: unique AppIDs, a fake API, messages in the stream, workers
+/// Builds what the worker tests share: unique AppIDs, a fake API, messages in the users' queues, workers
 /// running in process, and bounded polling.
 enum WorkerHarness {
     static let secret = "test-secret"
@@ -19,7 +20,7 @@ enum WorkerHarness {
     static func environment(appID: String, fake: FakeWeChatAPI, extra: [String: String] = [:]) throws -> [String: String] {
         var environment = [
             "REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret, "WECHAT_API_BASE": fake.baseURL,
-            "WORKER_METRICS_PORT": "off", "WORKER_RETRY_BASE": "10ms", "WORKER_RETRY_MAX": "50ms", "WORKER_RETRY_POLL": "20ms",
+            "WORKER_METRICS_PORT": "off", "WORKER_RETRY_BASE": "10ms", "WORKER_RETRY_MAX": "50ms",
             "WORKER_MAX_ATTEMPTS": "30", "WORKER_CLAIM_IDLE": "5s", "WORKER_SHUTDOWN_GRACE": "5s", "WORKER_CONCURRENCY": "8",
         ]
         environment.merge(extra) { $1 }
@@ -39,28 +40,45 @@ enum WorkerHarness {
             [("MsgType", "text"), ("Content", content), ("MsgId", String(msgID ?? Int.random(in: 1...Int.max)))], from: user)
     }
 
-    static func fields(_ extra: [(String, String)], from user: String, createTime: Int = Int.random(in: 1_600_000_000...1_700_000_000)) throws -> InboundMessage {
+    /// Increasing `CreateTime`s, one second apart, as one person's messages carry them (the queue orders a
+    /// user's messages by it); unique, so events of one user never share a dedup key.
+    static let clock = Mutex(Int(Date().timeIntervalSince1970))
+
+    static func fields(_ extra: [(String, String)], from user: String, createTime: Int? = nil) throws -> InboundMessage {
+        let createTime = createTime ?? clock.withLock { time in
+            time += 1
+            return time
+        }
         var fields = [XMLField("ToUserName", "gh_test"), XMLField("FromUserName", user), XMLField("CreateTime", String(createTime))]
         fields += extra.map { XMLField($0.0, $0.1) }
         return try InboundMessage(fields: fields)
     }
 
-    /// Queues messages through the ingress's own script.
+    /// Queues messages through the ingress's own script, in one call (so one user's stay in order).
     static func enqueue(_ messages: [InboundMessage], appID: String, redis: RedisClient) async throws {
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: appID))
-        for message in messages {
-            let envelope = MessageEnvelope(appID: appID, receivedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), message: message)
-            _ = try await queue.enqueue(
-                QueuedMessage(dedupKey: envelope.dedupKey, receivedAtMillis: envelope.receivedAtMilliseconds, envelopeVersion: 1, body: envelope.encoded()))
-        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try await queue.enqueue(messages.map { QueuedMessage(envelope: MessageEnvelope(appID: appID, receivedAtMilliseconds: now, message: $0)) })
     }
 
-    /// Adds an entry straight to the stream (bypassing the ingress dedup), as a replay would.
+    /// Queues a message again without the ingress's dedup check, as a dead-letter replay does.
     static func addRaw(_ message: InboundMessage, appID: String, redis: RedisClient) async throws {
         let envelope = MessageEnvelope(appID: appID, receivedAtMilliseconds: 1, message: message)
-        try await redis.send(
-            "XADD", RedisArgument(QueueKeys(appID: appID).inbound), "*", "v", "1", "key", RedisArgument(envelope.dedupKey), "at", "1",
-            "body", RedisArgument(bytes: envelope.encoded()))
+        _ = try await InboundQueue(redis: redis, keys: QueueKeys(appID: appID)).enqueue([QueuedMessage(envelope: envelope)], checkingDuplicates: false)
+    }
+
+    /// Puts raw bytes at the end of `user`'s queue and makes the user ready, as a corrupt or foreign writer would.
+    static func addBytes(_ bytes: String, user: String, appID: String, redis: RedisClient) async throws {
+        let keys = QueueKeys(appID: appID)
+        try await redis.send("RPUSH", RedisArgument(keys.userQueue(user)), RedisArgument(bytes))
+        try await redis.send("INCR", RedisArgument(keys.backlog))
+        try await redis.send("ZADD", RedisArgument(keys.ready), "NX", "0", RedisArgument(user))
+    }
+
+    /// True when every queued message of `appID` is finished and no user is held.
+    static func isDrained(appID: String, redis: RedisClient) async -> Bool {
+        guard let status = try? await QueueStatus.read(redis: redis, keys: QueueKeys(appID: appID)) else { return false }
+        return status.backlog == 0 && status.usersLeased == 0 && status.usersReady == 0 && status.usersRetrying == 0
     }
 
     /// Polls `condition` every 20 ms for at most `seconds`; returns whether it became true.

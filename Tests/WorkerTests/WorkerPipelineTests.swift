@@ -75,9 +75,8 @@ import WeChatFake
         #expect(letters.first?.attempts == "1")
         #expect(fake.calls.filter { $0.errcode == 45015 }.count == 1)
         #expect(WorkerHarness.deliveredTexts(fake)["here"] == ["hello"])
-        // Finished: nothing left pending.
-        let pending = try await redis.send("XPENDING", RedisArgument(keys.inbound), "workers")
-        #expect(pending.array?.first?.integer == 0)
+        // Finished: nothing left queued or held.
+        #expect(await WorkerHarness.isDrained(appID: appID, redis: redis))
     }
 
     @Test func defaultRulesEchoTextImageVoiceAndWelcome() async throws {
@@ -96,9 +95,8 @@ import WeChatFake
             try WorkerHarness.fields([("MsgType", "event"), ("Event", "LOCATION"), ("Latitude", "1"), ("Longitude", "2"), ("Precision", "3")], from: "f"),
         ]
         try await WorkerHarness.enqueue(messages, appID: appID, redis: redis)
-        let keys = QueueKeys(appID: appID)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 4 })
-        #expect(await WorkerHarness.eventually { (try? await redis.send("XPENDING", RedisArgument(keys.inbound), "workers").array?.first?.integer) == 0 })
+        #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
         await worker.stop()
         await fake.stop()
         let byUser = Dictionary(grouping: fake.deliveredMessages, by: \.toUser)
@@ -110,7 +108,7 @@ import WeChatFake
         #expect(byUser["f"] == nil)
     }
 
-    @Test func sameMessageTwiceInTheStreamIsRepliedOnce() async throws {
+    @Test func sameMessageQueuedTwiceIsRepliedOnce() async throws {
         let appID = WorkerHarness.uniqueAppID()
         let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
         try await fake.start()
@@ -121,10 +119,8 @@ import WeChatFake
         try await WorkerHarness.addRaw(message, appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
         try await WorkerHarness.addRaw(message, appID: appID, redis: redis)
-        let keys = QueueKeys(appID: appID)
-        #expect(await WorkerHarness.eventually { (try? await redis.send("XPENDING", RedisArgument(keys.inbound), "workers").array?.first?.integer) == 0 })
-        // The second copy was read and finished.
-        #expect(await WorkerHarness.eventually { (try? await QueueStatus.read(redis: redis, keys: keys).lag) == 0 })
+        // The second copy was taken and finished.
+        #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
         try await Task.sleep(for: .milliseconds(200))
         await worker.stop()
         await fake.stop()
@@ -151,12 +147,9 @@ import WeChatFake
         fake.faults = FakeWeChatFaults()
         #expect(try await DeadLetters(redis: redis, keys: keys).replay() == 1)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 2 })
-        // The same message delivered into the stream again: the sent-reply markers stop both replies.
+        // The same message queued again: the sent-reply markers stop both replies.
         try await WorkerHarness.addRaw(message, appID: appID, redis: redis)
-        #expect(await WorkerHarness.eventually {
-            let status = try? await QueueStatus.read(redis: redis, keys: keys)
-            return status?.pending == 0 && status?.lag == 0
-        })
+        #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
         await worker.stop()
         await fake.stop()
         #expect(fake.deliveredMessages.count == 2)
@@ -170,20 +163,20 @@ import WeChatFake
         let redis = try TestRedis.client()
         defer { redis.close() }
         let keys = QueueKeys(appID: appID)
-        try await InboundQueue(redis: redis, keys: keys).ensureConsumerGroup()
         try await WorkerHarness.enqueue((0..<10).map { try WorkerHarness.text("orphan \($0)", from: "o\($0 % 3)", appID: appID) }, appID: appID, redis: redis)
-        // A consumer takes them all and dies without acking.
-        let taken = try StreamEntry.fromRead(
-            try await redis.send("XREADGROUP", "GROUP", "workers", "dead-consumer", "COUNT", "100", "STREAMS", RedisArgument(keys.inbound), ">"))
-        #expect(taken.count == 10)
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "300ms"]))
+        // A consumer takes all three users and dies without finishing anything.
+        let ghost = LeaseQueue(redis: redis, keys: keys, consumer: "dead-consumer", leaseDuration: .milliseconds(300))
+        #expect(try await ghost.take(count: 100).leases.count == 3)
+        // Its leases expire after 300 ms; the worker's own (2 s) stay safe on a loaded machine.
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "2s"]))
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 10 })
-        #expect(await WorkerHarness.eventually { (try? await redis.send("XPENDING", RedisArgument(keys.inbound), "workers").array?.first?.integer) == 0 })
+        #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
         await worker.stop()
         await fake.stop()
-        let texts = WorkerHarness.deliveredTexts(fake).values.flatMap { $0 }
-        #expect(Set(texts) == Set((0..<10).map { "orphan \($0)" }))
-        #expect(texts.count == 10)
+        let texts = WorkerHarness.deliveredTexts(fake)
+        for user in 0..<3 {
+            #expect(texts["o\(user)"] == stride(from: user, to: 10, by: 3).map { "orphan \($0)" })
+        }
     }
 
     @Test func oneUsersMessagesKeepTheirOrder() async throws {
@@ -210,31 +203,16 @@ import WeChatFake
         defer { redis.close() }
         let keys = QueueKeys(appID: appID)
         let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
-        try await redis.send("XADD", RedisArgument(keys.inbound), "*", "v", "9", "key", "k1", "at", "1", "body", "{}")
-        try await redis.send("XADD", RedisArgument(keys.inbound), "*", "v", "1", "key", "k2", "at", "1", "body", "not json")
+        try await WorkerHarness.addBytes("1\n{\"v\":9}", user: "bad", appID: appID, redis: redis)
+        try await WorkerHarness.addBytes("1\nnot json", user: "bad", appID: appID, redis: redis)
+        try await WorkerHarness.enqueue([try WorkerHarness.text("after the bad ones", from: "bad", appID: appID)], appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 2 })
+        // A dead letter releases the user's next message.
+        #expect(await WorkerHarness.eventually { WorkerHarness.deliveredTexts(fake)["bad"] == ["after the bad ones"] })
         await worker.stop()
         await fake.stop()
         let reasons = try await DeadLetters(redis: redis, keys: keys).list().map(\.reason)
-        #expect(Set(reasons) == ["unsupported-version", "malformed-envelope"])
-    }
-
-    @Test func trimmingStopsAtTheOldestPendingEntry() async throws {
-        let redis = try TestRedis.client()
-        defer { redis.close() }
-        let keys = QueueKeys(appID: WorkerHarness.uniqueAppID())
-        let queue = WorkQueue(redis: redis, keys: keys, consumer: "c1")
-        try await queue.ensureGroup()
-        for index in 0..<5 { try await redis.send("XADD", RedisArgument(keys.inbound), "*", "n", RedisArgument(index)) }
-        let read = try StreamEntry.fromRead(try await redis.send("XREADGROUP", "GROUP", "workers", "c1", "COUNT", "3", "STREAMS", RedisArgument(keys.inbound), ">"))
-        try await queue.ack(read[0].id)
-        // Entry 1 is still pending: the threshold is its id, never above.
-        #expect(try await queue.trimFinished() == read[1].id)
-        try await queue.ack(read[1].id)
-        try await queue.ack(read[2].id)
-        // Nothing pending: the threshold is just above the last delivered entry, so 3 and 4 (undelivered) stay.
-        #expect(try await queue.trimFinished() == WorkQueue.successor(of: read[2].id))
-        #expect(WorkQueue.successor(of: "5-7") == "5-8")
+        #expect(reasons == ["unsupported-version", "malformed-envelope"])
     }
 }
 
@@ -326,24 +304,31 @@ import WeChatFake
         #expect(fake.deliveredMessages.count == 4)
     }
 
-    @Test func aMessageDeliveredTooOftenIsDeadLettered() async throws {
+    @Test func aMessageWhoseLeaseExpiresTooOftenIsDeadLetteredAndTheUserGoesOn() async throws {
         let appID = WorkerHarness.uniqueAppID()
         let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
         let keys = QueueKeys(appID: appID)
-        try await InboundQueue(redis: redis, keys: keys).ensureConsumerGroup()
-        try await WorkerHarness.enqueue([try WorkerHarness.text("poison", from: "p", appID: appID)], appID: appID, redis: redis)
-        let taken = try StreamEntry.fromRead(try await redis.send("XREADGROUP", "GROUP", "workers", "ghost", "COUNT", "1", "STREAMS", RedisArgument(keys.inbound), ">"))
-        let id = try #require(taken.first?.id)
-        // Eleven more deliveries, as if eleven workers had crashed on it.
-        for _ in 0..<11 { try await redis.send("XCLAIM", RedisArgument(keys.inbound), "workers", "ghost", "0", RedisArgument(id)) }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "100ms"]))
+        try await WorkerHarness.enqueue(
+            [try WorkerHarness.text("poison", from: "p", appID: appID), try WorkerHarness.text("next", from: "p", appID: appID)], appID: appID, redis: redis)
+        // Nine workers already died holding it; a tenth takes it and dies too.
+        try await redis.send("HSET", RedisArgument(keys.stalls), "p", "9")
+        let ghost = LeaseQueue(redis: redis, keys: keys, consumer: "ghost", leaseDuration: .milliseconds(50))
+        #expect(try await ghost.take(count: 1).leases.count == 1)
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "150ms"]))
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
+        #expect(await WorkerHarness.eventually { WorkerHarness.deliveredTexts(fake)["p"] == ["next"] })
         await worker.stop()
         await fake.stop()
-        #expect(try await DeadLetters(redis: redis, keys: keys).list().first?.reason == "too-many-deliveries")
-        #expect(fake.deliveredMessages.isEmpty)
+        let letter = try #require(try await DeadLetters(redis: redis, keys: keys).list().first)
+        #expect(letter.reason == "too-many-deliveries")
+        #expect(letter.user == "p")
+        guard case .text(let content, _) = try MessageEnvelope(decoding: letter.record.envelope).message.kind else {
+            Issue.record("the dead letter is not the text message")
+            return
+        }
+        #expect(content == "poison")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import Synchronization
 import TestSupport
 import Testing
 import WeChatFake
@@ -62,12 +63,12 @@ import WeChatFake
         #expect(await WorkerHarness.eventually(seconds: 60) { fake.calls.contains { $0.path == FakeWeChatAPI.sendPath } })
         _ = await stop(victim, SIGKILL)
         let keys = QueueKeys(appID: appID)
-        let pendingAtKill = try await QueueStatus.pending(redis: redis, keys: keys)
-        #expect(pendingAtKill > 0)
+        let heldAtKill = try await QueueStatus.read(redis: redis, keys: keys).usersLeased
+        #expect(heldAtKill > 0)
 
         let rescuer = try startWorkers(1, appID: appID, fake: fake, extra: extra)[0]
         #expect(await WorkerHarness.eventually(seconds: 60) { Set(WorkerHarness.deliveredTexts(fake).values.flatMap { $0 }).count == 24 })
-        #expect(await WorkerHarness.eventually(seconds: 30) { (try? await QueueStatus.pending(redis: redis, keys: keys)) == 0 })
+        #expect(await WorkerHarness.eventually(seconds: 30) { await WorkerHarness.isDrained(appID: appID, redis: redis) })
         #expect(await stop(rescuer, SIGTERM) == 0)
         await fake.stop()
         let texts = WorkerHarness.deliveredTexts(fake).values.flatMap { $0 }
@@ -88,12 +89,12 @@ import WeChatFake
         let keys = QueueKeys(appID: appID)
         let status = try await QueueStatus.read(redis: redis, keys: keys)
         await fake.stop()
-        // Everything it had taken was finished (replied and acked); nothing it took was left half done.
-        #expect(status.pending == 0)
-        #expect(fake.deliveredMessages.count + (status.lag ?? 0) == 4)
+        // Everything it had taken was finished (replied and completed); nothing it took was left half done.
+        #expect(status.usersLeased == 0)
+        #expect(fake.deliveredMessages.count + status.backlog == 4)
     }
 
-    @Test func sigtermWithAShortGraceLeavesUnfinishedWorkPending() async throws {
+    @Test func sigtermWithAShortGraceHandsUnfinishedUsersBack() async throws {
         let appID = WorkerHarness.uniqueAppID()
         let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(latency: .seconds(3)))
         try await fake.start()
@@ -102,12 +103,85 @@ import WeChatFake
         let worker = try startWorkers(1, appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "4", "WORKER_SHUTDOWN_GRACE": "200ms"])[0]
         try await WorkerHarness.enqueue((0..<4).map { try WorkerHarness.text("g\($0)", from: "gu\($0)", appID: appID) }, appID: appID, redis: redis)
         let keys = QueueKeys(appID: appID)
-        #expect(await WorkerHarness.eventually(seconds: 60) { (try? await QueueStatus.pending(redis: redis, keys: keys)) == 4 })
+        #expect(await WorkerHarness.eventually(seconds: 60) { (try? await QueueStatus.read(redis: redis, keys: keys).usersLeased) == 4 })
         #expect(await stop(worker, SIGTERM) == 0)
-        // Nothing was acked unfinished: all four are still pending for another worker.
+        // Nothing was completed unfinished: what was not replied is queued again, and its users are ready for
+        // another worker at once (not after their leases expire).
         let status = try await QueueStatus.read(redis: redis, keys: keys)
-        #expect(status.pending == 4, "\(status.report)\n\(worker.log)")
+        // Nothing lost (a send cancelled on the wire may still reach WeChat: that is the duplicate window).
+        #expect(fake.deliveredMessages.count + status.backlog >= 4, "\(status.report)\n\(worker.log)")
+        #expect(status.usersLeased == 0 && status.usersReady == status.backlog, "\(status.report)\n\(worker.log)")
         await fake.stop()
+    }
+
+    /// Resident memory of a process in KiB (VmRSS), nil when it cannot be read.
+    static func residentKiB(_ pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+        return line?.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+    }
+
+    @Test func aHundredThousandQueuedForOneUserKeepTheWorkerSmall() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(latency: .milliseconds(50)))
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let keys = QueueKeys(appID: appID)
+        let queue = InboundQueue(redis: redis, keys: keys)
+        let body = String(repeating: "长", count: 100)
+        var start = 0
+        while start < 100_000 {
+            let batch = try (start..<(start + 1_000)).map { index in
+                QueuedMessage(envelope: MessageEnvelope(
+                    appID: appID, receivedAtMilliseconds: 1, message: try WorkerHarness.fields([("MsgType", "text"), ("Content", "\(index) \(body)"), ("MsgId", String(index + 1))], from: "flood", createTime: 1_700_000_000)))
+            }
+            _ = try await queue.enqueue(batch)
+            start += 1_000
+        }
+        #expect(try await queue.backlog() == 100_000)
+        let worker = try startWorkers(1, appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "16"])[0]
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count >= 20 })
+        let rss = Self.residentKiB(worker.processIdentifier) ?? Int.max
+        let status = try await QueueStatus.read(redis: redis, keys: keys)
+        _ = await stop(worker, SIGTERM)
+        await fake.stop()
+        print("worker RSS with one user's backlog of 100 000 (about 40 MB in Redis): \(rss / 1024) MiB")
+        #expect(status.usersLeased == 1)
+        #expect(status.backlog > 99_000)
+        // The backlog waits in Redis: the worker holds one message of it, whatever its size.
+        #expect(rss < 96 * 1024, "worker RSS \(rss) KiB")
+    }
+
+    @Test func aWorkerStoppedPastItsLeaseSendsNothingWhenItResumes() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let service = WebhookTests.UserService(failures: 0, delay: .milliseconds(1_500))
+        let port = try await service.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let extra = ["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(port)/hook", "WORKER_WEBHOOK_TIMEOUT": "30s", "WORKER_CLAIM_IDLE": "1s"]
+        let stalled = try startWorkers(1, appID: appID, fake: fake, extra: extra)[0]
+        try await WorkerHarness.enqueue((0..<4).map { try WorkerHarness.text("stop \($0)", from: "su\($0)", appID: appID) }, appID: appID, redis: redis)
+        // It holds all four and is waiting for the webhook's answers: nothing is sent yet.
+        #expect(await WorkerHarness.eventually(seconds: 60) { service.received.withLock { $0.count } == 4 })
+        #expect(fake.deliveredMessages.isEmpty)
+        kill(stalled.processIdentifier, SIGSTOP)
+        let rescuer = try startWorkers(1, appID: appID, fake: fake, extra: extra)[0]
+        // 3 × WORKER_CLAIM_IDLE: the rescuer takes the users over and replies (two replies per message).
+        try await Task.sleep(for: .seconds(3))
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count >= 8 })
+        kill(stalled.processIdentifier, SIGCONT)
+        // The stalled worker's webhook answers are waiting in its sockets; give it time to act on them.
+        try await Task.sleep(for: .seconds(3))
+        #expect(await WorkerHarness.eventually(seconds: 30) { await WorkerHarness.isDrained(appID: appID, redis: redis) })
+        _ = await stop(stalled, SIGTERM)
+        _ = await stop(rescuer, SIGTERM)
+        await service.stop()
+        await fake.stop()
+        let perUser = Dictionary(grouping: fake.deliveredMessages, by: \.toUser).mapValues(\.count)
+        #expect(perUser == ["su0": 2, "su1": 2, "su2": 2, "su3": 2], "\(stalled.log.suffix(2_000))")
     }
 
     @Test func badConfigurationIsOneLineAndExitTwo() async throws {
@@ -133,8 +207,10 @@ import WeChatFake
         let redis = try TestRedis.client()
         defer { redis.close() }
         let keys = QueueKeys(appID: appID)
-        try await InboundQueue(redis: redis, keys: keys).ensureConsumerGroup()
-        try await redis.send("XADD", RedisArgument(keys.deadLetters), "*", "reason", "errcode", "errcode", "45015", "attempts", "1", "key", "k", "v", "1", "at", "1", "body", "{}")
+        let envelope = MessageEnvelope(appID: appID, receivedAtMilliseconds: 1, message: try WorkerHarness.text("dead", from: "du", appID: appID))
+        try await redis.send(
+            "XADD", RedisArgument(keys.deadLetters), "*", "reason", "errcode", "errcode", "45015", "attempts", "1", "user", "du",
+            "record", RedisArgument(bytes: QueuedMessage(envelope: envelope).record.bytes))
         let environment = ["REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID]
         let status = try await runToEnd(["status"], environment: environment)
         #expect(status.status == 0)
@@ -144,7 +220,7 @@ import WeChatFake
         #expect(list.output.contains("errcode=45015"))
         let replay = try await runToEnd(["dead-letters", "replay"], environment: environment)
         #expect(replay.status == 0)
-        #expect(try await redis.send("XLEN", RedisArgument(keys.inbound)).integer == 1)
+        #expect(try await QueueContents.entries(redis: redis, keys: keys).map(\.dedupKey) == [envelope.dedupKey])
         #expect(try await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer == 0)
         try await redis.send("XADD", RedisArgument(keys.deadLetters), "*", "reason", "x")
         let purge = try await runToEnd(["dead-letters", "purge"], environment: environment)

@@ -3,10 +3,8 @@ import Logging
 import ServiceLifecycle
 import Shared
 
-/// Keeps the ingress's view of the queue current: makes sure the consumer group exists whenever Redis
-/// answers (at id `0`, so messages queued before any worker ran are delivered; checked every tick, so a
-/// Redis that restarted empty gets it back), and records the stream length against its cap and the
-/// spool's depth in the metrics.
+/// Keeps the ingress's view of the queue current: records the backlog (messages in all users' queues)
+/// against its cap and the spool's depth in the metrics, and warns as the backlog nears the cap.
 struct QueueMonitorService: Service {
     let queue: InboundQueue
     let spool: Spool
@@ -17,15 +15,10 @@ struct QueueMonitorService: Service {
     func run() async throws {
         metrics.streamMaximumLength.record(queue.maximumLength)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await queue.ensureConsumerGroup()
-            } catch {
-                logger.debug("consumer group not checked: \(error)")
-            }
-            if let length = try? await queue.redis.send("XLEN", RedisArgument(queue.keys.inbound)).integer {
-                metrics.streamLength.record(length)
-                if length >= Int64(Double(queue.maximumLength) * 0.8) {
-                    logger.warning("the stream holds \(length) entries, near its MAXLEN of \(queue.maximumLength): unfinished messages will be trimmed; add workers")
+            if let backlog = try? await queue.backlog() {
+                metrics.streamLength.record(backlog)
+                if backlog >= Int(Double(queue.maximumLength) * 0.8) {
+                    logger.warning("the queue holds \(backlog) messages, near QUEUE_MAXLEN \(queue.maximumLength): past it new pushes are answered 503; add workers")
                 }
             }
             if spool.gauge.records > 0 {

@@ -60,8 +60,13 @@ struct SpoolDrainer: Service {
                     logger.error("spool: \(chunk.payloads.count - messages.count) records in \(file) are not messages; skipped")
                 }
                 do {
-                    for outcome in try await queue.enqueue(messages) where outcome == .duplicate {
-                        duplicates += 1
+                    let outcomes = try await queue.enqueue(messages)
+                    duplicates += outcomes.filter { $0 == .duplicate }.count
+                    if outcomes.contains(.full) {
+                        // Whatever came before the first refusal is queued; the rest is replayed next round
+                        // (its dedup keys turn the queued part into duplicates then).
+                        logger.warning("spool: replay of \(file) paused, the backlog is at QUEUE_MAXLEN")
+                        return false
                     }
                 } catch {
                     logger.warning("spool: replay of \(file) paused, Redis refused it: \(error)")

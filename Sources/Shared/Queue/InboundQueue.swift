@@ -1,28 +1,43 @@
-/// The Redis stream of inbound messages, as the ingress writes it: dedup and `XADD` in one atomic script.
+/// Where the ingress puts messages: each user's own queue in Redis, dedup and enqueue in one atomic script.
 ///
-/// A message is marked as seen only in the same script call that adds it to the stream, so a crash can
-/// never leave a message marked but not queued. One script call takes a whole batch (the ingress's
-/// group commit, ``enqueue(_:)-([QueuedMessage])``): the script's fixed cost in Redis is paid per batch.
+/// A message is marked as seen only in the same script call that queues it, so a crash can never leave
+/// a message marked but not queued. One script call takes a whole batch (the ingress's group commit,
+/// ``enqueue(_:)-([QueuedMessage])``): the script's fixed cost in Redis is paid per batch. A user who
+/// gets a message and is neither held by a worker nor already waiting enters the `ready` set, and an idle
+/// worker is woken (see ``QueueKeys`` for the layout and docs/ordering.md for why).
 public struct InboundQueue: Sendable {
-    /// KEYS[1] = the stream, KEYS[2...] = one dedup key per message; ARGV[1] = dedup TTL s, ARGV[2] =
-    /// MAXLEN, then 4 per message: envelope version, dedup key, received-at ms, envelope. Returns one
-    /// entry ID per message, or nil for a message whose dedup key was already set (a retry).
-    /// Stream entry fields: `v` envelope version, `key` dedup key, `at` received-at ms, `body` the envelope.
+    /// KEYS: 1 ready, 2 owner, 3 backlog, 4 wake, 5 active users, then per message its dedup key and its user's queue.
+    /// ARGV: 1 dedup TTL s, 2 backlog cap (0: none), 3 `1` to check dedup keys, then per message its user
+    /// and its ``QueueRecord``. One result per message: 1 queued, 2 queued before later records, 0 a
+    /// duplicate, -1 refused because the backlog is at its cap.
     public static let script = RedisScript(
-        """
-        local results = {}
-        local a = 3
-        for i = 2, #KEYS do
-          if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
-            results[i - 1] = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
-              'v', ARGV[a], 'key', ARGV[a + 1], 'at', ARGV[a + 2], 'body', ARGV[a + 3])
-          else
-            results[i - 1] = false
-          end
-          a = a + 4
-        end
-        return results
-        """
+        QueueLua.now + "\n" + QueueLua.signal + "\n" + QueueLua.place + "\n"
+            + """
+            local cap = tonumber(ARGV[2])
+            local backlog = tonumber(redis.call('GET', KEYS[3]) or '0')
+            local results = {}
+            local a = 4
+            for i = 6, #KEYS, 2 do
+              local result
+              if cap > 0 and backlog >= cap then
+                if ARGV[3] == '1' and redis.call('EXISTS', KEYS[i]) == 1 then result = 0 else result = -1 end
+              elseif ARGV[3] == '1' and not redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
+                result = 0
+              else
+                local user = ARGV[a]
+                result = 1 + place(KEYS[i + 1], ARGV[a + 1])
+                backlog = backlog + 1
+                redis.call('INCR', KEYS[3])
+                redis.call('SADD', KEYS[5], user)
+                if redis.call('HEXISTS', KEYS[2], user) == 0 and redis.call('ZADD', KEYS[1], 'NX', now, user) == 1 then
+                  signal(KEYS[4])
+                end
+              end
+              results[#results + 1] = result
+              a = a + 2
+            end
+            return results
+            """
     )
 
     /// The most messages one script call carries; larger inputs are split.
@@ -32,7 +47,8 @@ public struct InboundQueue: Sendable {
     public let keys: QueueKeys
     /// How long a dedup key is remembered; WeChat retries within 15 s, so 10 minutes is ample.
     public let dedupWindowSeconds: Int
-    /// The stream's `MAXLEN ~`: a memory cap only (workers trim finished entries with `XTRIM MINID`).
+    /// The most messages all users' queues may hold together (`QUEUE_MAXLEN`); past it the ingress
+    /// answers 503 rather than dropping anything.
     public let maximumLength: Int
 
     public init(redis: RedisClient, keys: QueueKeys, dedupWindowSeconds: Int = 600, maximumLength: Int = 1_000_000) {
@@ -42,48 +58,45 @@ public struct InboundQueue: Sendable {
         self.maximumLength = maximumLength
     }
 
-    /// Creates the consumer group at id `0` (so entries queued before any worker ran are delivered) and the
-    /// stream with it; an existing group is left as it is.
-    public func ensureConsumerGroup() async throws(RedisError) {
-        do {
-            try await redis.send("XGROUP", "CREATE", RedisArgument(keys.inbound), RedisArgument(keys.consumerGroup), "0", "MKSTREAM")
-        } catch where error.serverErrorCode == "BUSYGROUP" {
-            return
-        }
-    }
-
     /// Queues the messages in order, one script call per ``maximumBatch``; one outcome per message.
     /// Throws when Redis fails (unreachable, or an error reply): then none of the batch may be assumed
     /// queued, and sending the same messages again is safe, since the dedup keys turn what did get
     /// queued into duplicates.
-    public func enqueue(_ messages: [QueuedMessage]) async throws(RedisError) -> [EnqueueOutcome] {
+    ///
+    /// - Parameter checkingDuplicates: false for messages put back deliberately (a dead-letter replay, the
+    ///   move from an older release's stream), whose dedup keys are already set.
+    public func enqueue(_ messages: [QueuedMessage], checkingDuplicates: Bool = true) async throws(RedisError) -> [EnqueueOutcome] {
         var outcomes: [EnqueueOutcome] = []
         outcomes.reserveCapacity(messages.count)
         var start = 0
         while start < messages.count {
             let batch = messages[start..<min(start + Self.maximumBatch, messages.count)]
-            var keys: [RedisArgument] = [RedisArgument(self.keys.inbound)]
-            var arguments: [RedisArgument] = [RedisArgument(dedupWindowSeconds), RedisArgument(maximumLength)]
-            keys.reserveCapacity(batch.count + 1)
-            arguments.reserveCapacity(batch.count * 4 + 2)
+            var keys: [RedisArgument] = [
+                RedisArgument(self.keys.ready), RedisArgument(self.keys.owner), RedisArgument(self.keys.backlog), RedisArgument(self.keys.wake),
+                RedisArgument(self.keys.activeUsers),
+            ]
+            var arguments: [RedisArgument] = [
+                RedisArgument(dedupWindowSeconds), RedisArgument(maximumLength), RedisArgument(checkingDuplicates ? 1 : 0),
+            ]
+            keys.reserveCapacity(batch.count * 2 + 5)
+            arguments.reserveCapacity(batch.count * 2 + 3)
             for message in batch {
                 keys.append(RedisArgument(self.keys.dedup(message.dedupKey)))
-                arguments.append(RedisArgument(message.envelopeVersion))
-                arguments.append(RedisArgument(message.dedupKey))
-                arguments.append(RedisArgument(message.receivedAtMillis))
-                arguments.append(RedisArgument(bytes: message.body))
+                keys.append(RedisArgument(self.keys.userQueue(message.user)))
+                arguments.append(RedisArgument(message.user))
+                arguments.append(RedisArgument(bytes: message.record.bytes))
             }
             let reply = try await redis.run(Self.script, keys: keys, arguments: arguments)
             guard let results = reply.array, results.count == batch.count else {
                 throw .unexpectedReply("the enqueue script answered \(reply.array?.count ?? -1) results for \(batch.count) messages")
             }
             for result in results {
-                if result.isNull {
-                    outcomes.append(.duplicate)
-                } else if let id = result.string {
-                    outcomes.append(.queued(id: id))
-                } else {
-                    throw .unexpectedReply("the enqueue script answered \(result)")
+                switch result.integer {
+                case 1: outcomes.append(.queued)
+                case 2: outcomes.append(.queuedInOrder)
+                case 0: outcomes.append(.duplicate)
+                case -1: outcomes.append(.full)
+                default: throw .unexpectedReply("the enqueue script answered \(result)")
                 }
             }
             start += batch.count
@@ -95,5 +108,10 @@ public struct InboundQueue: Sendable {
     public func enqueue(_ message: QueuedMessage) async throws(RedisError) -> EnqueueOutcome {
         guard let outcome = try await enqueue([message]).first else { throw .unexpectedReply("no enqueue result") }
         return outcome
+    }
+
+    /// How many messages wait in all users' queues.
+    public func backlog() async throws(RedisError) -> Int {
+        Int(try await redis.send("GET", RedisArgument(keys.backlog)).string.flatMap { Int($0) } ?? 0)
     }
 }

@@ -1,26 +1,53 @@
-/// What the ingress hands to the queue: an inbound message's dedup key, when it arrived, and its encoded
-/// envelope. The same value is what the spool keeps while Redis is down.
+/// What the ingress hands to the queue: an inbound message's dedup key, its sender and `CreateTime` (which
+/// user's queue, and where in it), when it arrived, and its encoded envelope. The same value is what the
+/// spool keeps while Redis is down.
 public struct QueuedMessage: Sendable, Hashable {
     /// `MsgId`, or FromUserName + CreateTime + Event (+ EventKey): the same for WeChat's retries.
     public var dedupKey: String
     /// When the ingress received it, in milliseconds since 1970.
     public var receivedAtMillis: Int64
-    /// The envelope's version, also written as the stream field `v` so a worker can refuse one it does not know.
+    /// The envelope's version; a worker refuses one it does not know.
     public var envelopeVersion: Int
     /// The encoded envelope.
     public var body: [UInt8]
+    /// The sender's openid: the user whose queue takes the message.
+    public var user: String
+    /// WeChat's `CreateTime`: the order key within the user's queue.
+    public var createTime: Int64
 
-    public init(dedupKey: String, receivedAtMillis: Int64, envelopeVersion: Int, body: [UInt8]) {
+    public init(dedupKey: String, receivedAtMillis: Int64, envelopeVersion: Int, body: [UInt8], user: String, createTime: Int64) {
         self.dedupKey = dedupKey
         self.receivedAtMillis = receivedAtMillis
         self.envelopeVersion = envelopeVersion
         self.body = body
+        self.user = user
+        self.createTime = createTime
     }
+
+    /// A message whose sender and `CreateTime` are read back from its encoded envelope (the spool's
+    /// records, tools). An undecodable body goes to the queue of user `""` with order key 0, where a
+    /// worker dead-letters it as malformed.
+    public init(dedupKey: String, receivedAtMillis: Int64, envelopeVersion: Int, body: [UInt8]) {
+        let envelope = try? MessageEnvelope(decoding: body)
+        self.init(
+            dedupKey: dedupKey, receivedAtMillis: receivedAtMillis, envelopeVersion: envelopeVersion, body: body,
+            user: envelope?.message.fromUserName ?? "", createTime: envelope?.message.createTime ?? 0)
+    }
+
+    /// The message of an envelope, encoded.
+    public init(envelope: MessageEnvelope) {
+        self.init(
+            dedupKey: envelope.dedupKey, receivedAtMillis: envelope.receivedAtMilliseconds, envelopeVersion: MessageEnvelope.currentVersion,
+            body: envelope.encoded(), user: envelope.message.fromUserName, createTime: envelope.message.createTime)
+    }
+
+    /// The element its user's queue holds.
+    public var record: QueueRecord { QueueRecord(createTime: createTime, envelope: body) }
 }
 
 extension QueuedMessage {
     /// A compact binary form for the spool: key length (UInt16 BE), key, received-at (Int64 BE),
-    /// version (UInt16 BE), body (the rest).
+    /// version (UInt16 BE), body (the rest). The sender and `CreateTime` are read back from the body.
     public var spoolRecord: [UInt8] {
         let key = Array(dedupKey.utf8.prefix(Int(UInt16.max)))
         var bytes: [UInt8] = []

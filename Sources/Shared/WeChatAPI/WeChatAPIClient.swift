@@ -18,15 +18,19 @@ public struct WeChatAPIClient: Sendable {
     /// `https://api.weixin.qq.com` or a fake's loopback URL, without a trailing slash.
     public let baseURL: String
     public let httpClient: HTTPClient
-    /// How long one request may take, connect included.
+    /// How long one request may take in all: connect, the response head and its body.
     public let timeout: Duration
+    /// The largest answer read (WeChat's JSON answers are a few hundred bytes); a longer one is an
+    /// invalid response.
+    public let maximumAnswerBytes: Int
 
-    public init(baseURL: String, httpClient: HTTPClient, timeout: Duration = .seconds(10)) {
+    public init(baseURL: String, httpClient: HTTPClient, timeout: Duration = .seconds(10), maximumAnswerBytes: Int = 64 << 10) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.httpClient = httpClient
         self.timeout = timeout
+        self.maximumAnswerBytes = maximumAnswerBytes
     }
 
     /// An HTTP client sized for `concurrency` requests in flight to one host.
@@ -73,12 +77,15 @@ public struct WeChatAPIClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let bytes: ByteBuffer
-        let status: Int
+        let (status, bytes): (Int, ByteBuffer)
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
-            status = Int(response.status.code)
-            bytes = try await response.body.collect(upTo: 1 << 20)
+            // AsyncHTTPClient's timeout ends at the response head; the deadline covers the body too.
+            (status, bytes) = try await Deadline.run(timeout) { [request, httpClient, timeout, maximumAnswerBytes] in
+                let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
+                return (Int(response.status.code), try await response.body.collect(upTo: maximumAnswerBytes))
+            }
+        } catch is NIOTooManyBytesError {
+            throw .invalidResponse("the answer is larger than \(maximumAnswerBytes) bytes")
         } catch {
             throw .transport(String(describing: error))
         }

@@ -34,6 +34,9 @@ struct APICommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "Milliseconds added before every answer.")
     var latencyMilliseconds = 0
 
+    @Option(name: .customLong("latency-jitter-ms"), help: "A random 0…N milliseconds added to --latency-ms for each answer.")
+    var latencyJitterMilliseconds = 0
+
     @Option(name: .customLong("expire-token-every"), help: "Expire every access_token after each N-th successful send (0: never).")
     var expireTokenEvery = 0
 
@@ -45,7 +48,9 @@ struct APICommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(failRate), (0...1).contains(http500Rate) else { throw ValidationError("--fail-rate and --http500-rate are shares between 0 and 1") }
-        guard latencyMilliseconds >= 0, expireTokenEvery >= 0 else { throw ValidationError("--latency-ms and --expire-token-every cannot be negative") }
+        guard latencyMilliseconds >= 0, latencyJitterMilliseconds >= 0, expireTokenEvery >= 0 else {
+            throw ValidationError("--latency-ms, --latency-jitter-ms and --expire-token-every cannot be negative")
+        }
         _ = try rejected()
     }
 
@@ -55,7 +60,7 @@ struct APICommand: AsyncParsableCommand {
         let app = reader.string("WECHAT_APPID") ?? DemoAccount.appID
         let appSecret = reader.string("WECHAT_APPSECRET") ?? DemoAccount.appSecret
         let faults = FakeWeChatFaults(
-            failRate: failRate, http500Rate: http500Rate, latency: .milliseconds(latencyMilliseconds),
+            failRate: failRate, http500Rate: http500Rate, latency: .milliseconds(latencyMilliseconds), latencyJitter: .milliseconds(latencyJitterMilliseconds),
             expireTokenEvery: expireTokenEvery, rejectedOpenIDs: try rejected())
         var logger = Logger(label: "wxsim.api")
         logger.logLevel = .warning

@@ -18,7 +18,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
             defer { redis.close() }
             let letters = try await DeadLetters(redis: redis, keys: keys).list(count: count)
             for letter in letters {
-                print("\(letter.id)  reason=\(letter.reason)  errcode=\(letter.errcode.isEmpty ? "-" : letter.errcode)  attempts=\(letter.attempts)  key=\(letter.dedupKey)  \(letter.detail)")
+                print("\(letter.id)  reason=\(letter.reason)  errcode=\(letter.errcode.isEmpty ? "-" : letter.errcode)  attempts=\(letter.attempts)  user=\(OpenIDMask.mask(letter.user))  key=\(letter.dedupKey)  \(letter.detail)")
             }
             print("\(letters.count) dead letters shown")
         }
@@ -26,14 +26,14 @@ struct DeadLettersCommand: AsyncParsableCommand {
 
     /// `worker dead-letters replay`.
     struct Replay: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Put the dead letters back on the inbound stream (replies already sent are not repeated).")
+        static let configuration = CommandConfiguration(abstract: "Put the dead letters back into their users' queues (replies already sent are not repeated).")
         @OptionGroup var options: OperatorOptions
 
         func run() async throws {
             let (redis, keys) = try options.connect()
             defer { redis.close() }
             let total = try await DeadLetters(redis: redis, keys: keys).replay { done in print("replayed \(done)…") }
-            print("replayed \(total) dead letters onto \(keys.inbound)")
+            print("replayed \(total) dead letters into the users' queues of \(keys.prefix)")
         }
     }
 

@@ -12,7 +12,7 @@ struct Status: AsyncParsableCommand {
         defer { redis.close() }
         do {
             let status = try await QueueStatus.read(redis: redis, keys: keys)
-            print("queue \(keys.inbound)")
+            print("queue \(keys.prefix)")
             print(status.report)
         } catch {
             ProcessEnvironment.printError("worker status: \(error)")

@@ -8,20 +8,29 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Handles one stream entry from start to finish: decode, run the handler, send each reply not sent
-/// before, then ack — or schedule a retry, or dead-letter. Nothing is acked unfinished: when the task is
-/// cancelled (shutdown deadline) the entry stays pending for another worker.
+/// Handles the head of one leased user's queue from start to finish: decode, run the handler, send each
+/// reply not sent before (each send fenced by the lease), then complete — or retry in place, or
+/// dead-letter. Nothing is completed unfinished: when the task is cancelled (shutdown deadline) or Redis
+/// stays unreachable, the head stays where it is for the next holder of the user.
 struct MessageProcessor: Sendable {
-    /// What became of an entry.
+    /// What became of a head.
     enum Outcome: Sendable, Hashable {
         case replied(sent: Int)
         case retryScheduled
         case deadLettered(reason: String)
-        /// Left pending (cancelled, or Redis unreachable): another worker will reclaim it.
+        /// The lease was gone (this worker stalled past it and another took the user over): nothing sent.
+        case fenced
+        /// Left where it is (cancelled, or Redis unreachable): released or reaped for another attempt.
         case leftPending
     }
 
-    let queue: WorkQueue
+    /// One step of a lease: the outcome, and the user's next message when the lease was kept for it.
+    struct Step: Sendable {
+        var outcome: Outcome
+        var next: Lease?
+    }
+
+    let queue: LeaseQueue
     let handler: any MessageHandler
     let sender: CustomerServiceSender
     let retryPolicy: RetryPolicy
@@ -29,18 +38,18 @@ struct MessageProcessor: Sendable {
     let metrics: WorkerMetrics
     let logger: Logger
 
-    func process(_ entry: StreamEntry, envelope decoded: Result<MessageEnvelope, MessageEnvelopeError>) async -> Outcome {
-        let outcome = await run(entry, decoded)
-        metrics.record(outcome)
-        return outcome
+    func process(_ lease: Lease, keepGoing: Bool = true) async -> Step {
+        let step = await run(lease, keepGoing: keepGoing)
+        metrics.record(step.outcome)
+        return step
     }
 
-    private func run(_ entry: StreamEntry, _ decoded: Result<MessageEnvelope, MessageEnvelopeError>) async -> Outcome {
+    private func run(_ lease: Lease, keepGoing: Bool) async -> Step {
         let envelope: MessageEnvelope
-        switch decoded {
-        case .success(let value): envelope = value
-        case .failure(let error):
-            return await deadLetter(entry, reason: error.deadLetterReason, errcode: nil, attempts: 1, detail: error.description)
+        do {
+            envelope = try MessageEnvelope(decoding: lease.record.envelope)
+        } catch {
+            return await deadLetter(lease, keepGoing, DeadLetterFields(reason: error.deadLetterReason, errcode: nil, attempts: 1, detail: error.description))
         }
         let attempts = envelope.attempt + 1
 
@@ -49,41 +58,63 @@ struct MessageProcessor: Sendable {
         do {
             replies = try await handleWithTyping(envelope.message)
         } catch {
-            if Task.isCancelled { return .leftPending }
+            if Task.isCancelled { return Step(outcome: .leftPending) }
             switch error {
             case HandlerError.permanent(let reason):
-                return await deadLetter(entry, reason: "handler-permanent", errcode: nil, attempts: attempts, detail: reason)
+                return await deadLetter(lease, keepGoing, DeadLetterFields(reason: "handler-permanent", errcode: nil, attempts: attempts, detail: reason))
             default:
-                return await retryOrGiveUp(entry, envelope, reason: "handler-failed", errcode: nil, detail: String(describing: error))
+                return await retryOrGiveUp(lease, envelope, reason: "handler-failed", errcode: nil, detail: String(describing: error), clearSending: nil, keepGoing)
             }
         }
 
-        // 2. The replies, skipping those a previous attempt already sent.
+        // 2. The replies, each fenced by the lease, skipping those an earlier attempt sent.
         do {
-            let sent = try await queue.sentMarkers(dedupKey: envelope.dedupKey, count: replies.count)
             var sentNow = 0
-            for (index, reply) in replies.enumerated() where !(index < sent.count && sent[index]) {
-                if Task.isCancelled { return .leftPending }
+            var lastMarker: (dedupKey: String, index: Int)?
+            for (index, reply) in replies.enumerated() {
+                if Task.isCancelled { return Step(outcome: .leftPending) }
+                switch try await untilRedisAnswers({ () async throws(RedisError) in try await queue.beginSend(lease, index: index, dedupKey: envelope.dedupKey) }) {
+                case .fenced:
+                    logger.warning("lost the lease of \(OpenIDMask.mask(lease.user)) (stalled past WORKER_CLAIM_IDLE?); another worker has it, nothing sent")
+                    return Step(outcome: .fenced)
+                case .alreadySent:
+                    continue
+                case .sendAfterUnknownOutcome:
+                    metrics.recordSendAfterUnknownOutcome()
+                    logger.warning("reply \(index) of \(envelope.dedupKey.prefix(8))… was begun by a worker that never recorded the outcome; sending it")
+                case .send:
+                    break
+                }
                 do {
                     try await sender.send(CustomerServiceMessage(toUser: envelope.message.fromUserName, content: reply))
                 } catch {
-                    if Task.isCancelled { return .leftPending }
+                    if Task.isCancelled { return Step(outcome: .leftPending) }
+                    let answered = error.errcode.map { _ in (dedupKey: envelope.dedupKey, index: index) }
                     switch error.retryClass {
                     case .retryLater:
-                        return await retryOrGiveUp(entry, envelope, reason: error.reason, errcode: error.errcode, detail: error.description)
+                        return await retryOrGiveUp(lease, envelope, reason: error.reason, errcode: error.errcode, detail: error.description, clearSending: answered, keepGoing)
                     case .permanent, .refreshToken:
-                        return await deadLetter(entry, reason: error.reason, errcode: error.errcode, attempts: attempts, detail: error.description)
+                        return await deadLetter(lease, keepGoing, DeadLetterFields(reason: error.reason, errcode: error.errcode, attempts: attempts, detail: error.description))
                     }
                 }
-                // The one duplicate window: a crash here, after WeChat accepted the reply and before this marker.
-                try await markSent(dedupKey: envelope.dedupKey, index: index)
                 sentNow += 1
+                // The one duplicate window: a crash here, after WeChat accepted the reply and before its marker.
+                if index == replies.count - 1 {
+                    lastMarker = (envelope.dedupKey, index)
+                } else {
+                    try await untilRedisAnswers({ () async throws(RedisError) in try await queue.markSent(dedupKey: envelope.dedupKey, index: index) })
+                }
             }
-            try await queue.ack(entry.id)
-            return .replied(sent: sentNow)
+            let marker = lastMarker
+            switch try await untilRedisAnswers({ () async throws(RedisError) in try await queue.complete(lease, keepGoing: keepGoing, sentMarker: marker) }) {
+            case .done(let next):
+                return Step(outcome: .replied(sent: sentNow), next: next.map { Lease(user: lease.user, token: lease.token, record: $0, failingSince: nil) })
+            case .fenced:
+                return Step(outcome: .fenced)
+            }
         } catch {
-            logger.warning("redis error while finishing \(entry.id): \(error); left pending")
-            return .leftPending
+            logger.warning("redis error while finishing a message of \(OpenIDMask.mask(lease.user)): \(error); left for the next holder")
+            return Step(outcome: .leftPending)
         }
     }
 
@@ -111,53 +142,64 @@ struct MessageProcessor: Sendable {
         }
     }
 
-    /// Writes the sent marker of a reply WeChat has accepted, retrying while Redis is unreachable (100 ms
-    /// doubling to 1 s) until it is written; only cancellation (the shutdown deadline) gives up.
+    /// Runs a Redis step again while Redis is unreachable (100 ms doubling to 1 s) until it answers; only
+    /// cancellation (the shutdown deadline) gives up. Every step it wraps is safe to repeat: fenced by the
+    /// lease and idempotent (see ``LeaseScripts``).
     ///
-    /// Fix (found by the system tests): this used to give up at the first Redis error and leave the entry
-    /// pending without its marker, so when Redis stopped while replies were on the wire, every reply WeChat
-    /// accepted during the outage was sent a second time by whoever finished the entry after the restart.
-    private func markSent(dedupKey: String, index: Int) async throws(RedisError) {
+    /// Fix (found by the system tests): a sent marker used to be given up at the first Redis error, so
+    /// when Redis stopped while replies were on the wire, every reply WeChat accepted during the outage
+    /// was sent a second time after the restart.
+    private func untilRedisAnswers<T>(_ step: () async throws(RedisError) -> T) async throws(RedisError) -> T {
         var delay = Duration.milliseconds(100)
         var failures = 0
         while true {
             do {
-                try await queue.markSent(dedupKey: dedupKey, index: index)
-                return
+                return try await step()
             } catch {
                 if Task.isCancelled { throw error }
                 failures += 1
-                if failures == 1 { logger.warning("cannot mark a sent reply (\(error)); retrying until Redis answers") }
+                if failures == 1 { logger.warning("redis did not answer (\(error)); retrying until it does") }
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(1))
             }
         }
     }
 
-    private func retryOrGiveUp(_ entry: StreamEntry, _ envelope: MessageEnvelope, reason: String, errcode: Int?, detail: String) async -> Outcome {
+    private func retryOrGiveUp(
+        _ lease: Lease, _ envelope: MessageEnvelope, reason: String, errcode: Int?, detail: String, clearSending: (dedupKey: String, index: Int)?,
+        _ keepGoing: Bool
+    ) async -> Step {
         let attempts = envelope.attempt + 1
-        guard let delay = retryPolicy.delay(afterAttempts: attempts, errcode: errcode) else {
-            return await deadLetter(entry, reason: "attempts-exhausted", errcode: errcode, attempts: attempts, detail: "\(reason): \(detail)")
+        let elapsed = Duration.milliseconds(lease.failingSince.map { max(0, WallClock.milliseconds() - $0) } ?? 0)
+        guard let delay = retryPolicy.delay(afterAttempts: attempts, elapsed: elapsed, errcode: errcode) else {
+            return await deadLetter(lease, keepGoing, DeadLetterFields(reason: "attempts-exhausted", errcode: errcode, attempts: attempts, detail: "\(reason): \(detail)"))
         }
-        let due = WallClock.milliseconds() + delay.milliseconds
+        var next = envelope
+        next.attempt += 1
+        let record = QueueRecord(createTime: lease.record.createTime, envelope: next.encoded())
         do {
-            try await queue.scheduleRetry(entryID: entry.id, envelope: envelope, dueAtMilliseconds: due)
-            logger.debug("retrying \(envelope.dedupKey) in \(delay) after attempt \(attempts): \(detail)")
-            return .retryScheduled
+            let scheduled = try await untilRedisAnswers({ () async throws(RedisError) in
+                try await queue.retry(lease, record: record, delay: delay, clearSending: clearSending)
+            })
+            guard scheduled else { return Step(outcome: .fenced) }
+            logger.debug("retrying a message of \(OpenIDMask.mask(lease.user)) in \(delay) after attempt \(attempts): \(detail)")
+            return Step(outcome: .retryScheduled)
         } catch {
-            logger.warning("could not schedule the retry of \(entry.id): \(error); left pending")
-            return .leftPending
+            return Step(outcome: .leftPending)
         }
     }
 
-    private func deadLetter(_ entry: StreamEntry, reason: String, errcode: Int?, attempts: Int, detail: String) async -> Outcome {
+    private func deadLetter(_ lease: Lease, _ keepGoing: Bool, _ fields: DeadLetterFields) async -> Step {
         do {
-            try await queue.deadLetter(entry, reason: reason, errcode: errcode, attempts: attempts, detail: detail)
-            logger.warning("dead-lettered \(entry.id) (\(reason)\(errcode.map { ", errcode \($0)" } ?? ""), \(attempts) attempts): \(detail)")
-            return .deadLettered(reason: reason)
+            let completion = try await untilRedisAnswers({ () async throws(RedisError) in
+                try await queue.complete(lease, keepGoing: keepGoing, deadLetter: fields)
+            })
+            guard case .done(let next) = completion else { return Step(outcome: .fenced) }
+            logger.warning(
+                "dead-lettered a message of \(OpenIDMask.mask(lease.user)) (\(fields.reason)\(fields.errcode.map { ", errcode \($0)" } ?? ""), \(fields.attempts) attempts): \(fields.detail)")
+            return Step(outcome: .deadLettered(reason: fields.reason), next: next.map { Lease(user: lease.user, token: lease.token, record: $0, failingSince: nil) })
         } catch {
-            logger.warning("could not dead-letter \(entry.id): \(error); left pending")
-            return .leftPending
+            return Step(outcome: .leftPending)
         }
     }
 }

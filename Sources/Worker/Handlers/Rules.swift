@@ -7,8 +7,9 @@ struct Rules: Sendable {
     enum Match: Sendable {
         case exact(String)
         case contains(String)
-        /// A regular expression; `$1`, `$2`… in a text reply are its capture groups.
-        case regex(pattern: String)
+        /// A regular expression, compiled when the rules are read; `$1`, `$2`… in a text reply are its
+        /// capture groups. Matching is bounded (``RegexRule``).
+        case regex(RegexRule)
     }
 
     /// One keyword rule.
@@ -29,6 +30,11 @@ struct Rules: Sendable {
     var subscribe: CustomerServiceMessage.Content?
     var keywords: [Keyword]
     var fallback: Fallback
+
+    /// Whether any keyword rule is a regex (its matching then runs off the cooperative pool).
+    var hasRegex: Bool {
+        keywords.contains { if case .regex = $0.match { return true } else { return false } }
+    }
 
     /// The rules used without `WORKER_RULES`.
     static let builtIn = Rules(subscribe: .text("Welcome! Send me a message and I will echo it back."), keywords: [], fallback: .echo)

@@ -4,16 +4,27 @@ import Synchronization
 
 /// The built-in ``MessageHandler``: answers with ``Rules`` (from `WORKER_RULES` or the built-in
 /// default). ``reload()`` re-reads the file (on SIGHUP) and keeps the old rules when the new file is bad.
+///
+/// A regex rule gets ``regexBudget`` per message; past it (or on a text too long to try) the rule is
+/// logged and skipped, and the next rule or the default answers. Rules with a regex are matched on a
+/// thread of their own (``RulesMatcher``), never on the cooperative pool.
 final class RulesHandler: MessageHandler {
     private let current: Mutex<Rules>
     let path: String?
     private let logger: Logger
+    private let matcher: BatchingThread<RulesMatcher>
+
+    /// How long one regex rule may run on one message.
+    static let regexBudget = Duration.milliseconds(100)
 
     init(rules: Rules, path: String? = nil, logger: Logger = Logger(label: "worker.rules")) {
         current = Mutex(rules)
         self.path = path
         self.logger = logger
+        matcher = BatchingThread(name: "rules-regex") { RulesMatcher() }
     }
+
+    deinit { matcher.close() }
 
     /// Loads the rules at `path`, or the built-in ones when `path` is nil.
     convenience init(path: String?, logger: Logger = Logger(label: "worker.rules")) throws(RulesParseError) {
@@ -39,10 +50,22 @@ final class RulesHandler: MessageHandler {
     }
 
     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
-        Self.reply(to: message, rules: rules)
+        let rules = self.rules
+        guard rules.hasRegex, case .text = message.kind else { return Self.reply(to: message, rules: rules) }
+        guard let outcome = await matcher.submit(RulesMatcher.Request(message: message, rules: rules, budget: Self.regexBudget)) else {
+            throw HandlerError.retryLater("the rules matcher is closed")
+        }
+        for (pattern, reason) in outcome.skipped {
+            logger.warning("skipped the regex rule '\(pattern)' for a message: \(reason); the next rule or the default answers")
+        }
+        return outcome.contents
     }
 
-    static func reply(to message: InboundMessage, rules: Rules) -> [CustomerServiceMessage.Content] {
+    /// The reply `rules` give to `message`. A regex rule gets `budget`; one that runs past it or
+    /// cannot be tried is reported to `skipped` (pattern, reason) and the next rule is tried.
+    static func reply(
+        to message: InboundMessage, rules: Rules, budget: Duration = regexBudget, skipped: (String, String) -> Void = { _, _ in }
+    ) -> [CustomerServiceMessage.Content] {
         switch message.kind {
         case .text(let content, _):
             let text = content.trimmingWhitespace
@@ -50,13 +73,14 @@ final class RulesHandler: MessageHandler {
                 switch keyword.match {
                 case .exact(let expected) where text == expected: return [keyword.reply]
                 case .contains(let part) where text.contains(part): return [keyword.reply]
-                case .regex(let pattern):
-                    guard let regex = try? Regex(pattern), let match = try? regex.firstMatch(in: text) else { continue }
-                    var groups: [String] = []
-                    for index in 0..<match.output.count {
-                        groups.append(match.output[index].substring.map(String.init) ?? "")
+                case .regex(let rule):
+                    switch rule.match(text, budget: budget) {
+                    case .matched(let groups): return [substitute(keyword.reply, groups: groups)]
+                    case .noMatch: continue
+                    case .abandoned(let reason):
+                        skipped(rule.pattern, reason)
+                        continue
                     }
-                    return [substitute(keyword.reply, groups: groups)]
                 default: continue
                 }
             }

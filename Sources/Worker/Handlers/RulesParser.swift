@@ -100,11 +100,10 @@ enum RulesParser {
                 case "contains": match = .contains(text)
                 default:
                     do {
-                        _ = try Regex(text)
+                        match = .regex(try RegexRule(pattern: text))
                     } catch {
                         throw fail(value, "invalid regex '\(text)': \(error)")
                     }
-                    match = .regex(pattern: text)
                 }
             case "reply":
                 replyContent = try reply(value, file: file)

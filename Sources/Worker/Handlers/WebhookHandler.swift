@@ -16,12 +16,17 @@ import Foundation
 /// (`fields` holds every top-level field of the push as text).
 /// Answer: `{"messages":[{"msgtype":"text","text":{"content":"hello"}}, …]}`, each message in the
 /// customer-service body format without `touser` (it goes to the sender); `{}` or `{"messages":[]}` for no reply.
-/// Timeouts, connection errors and 5xx are retried like API errors; 4xx and unreadable answers are permanent.
+/// Timeouts, connection errors and 5xx are retried like API errors; 4xx, unreadable answers and answers
+/// over ``maximumAnswerBytes`` are permanent. `timeout` (`WORKER_WEBHOOK_TIMEOUT`) covers the whole
+/// exchange, the answer's body included. The URL may carry credentials, so errors name it only as
+/// ``redacted(_:)`` gives it (no user, password, query or fragment): they end up in logs and dead letters.
 struct WebhookHandler: MessageHandler {
     let url: String
     let httpClient: HTTPClient
     let timeout: Duration
     let appID: String
+    /// The largest answer read; a longer one is a permanent failure (a retry would get the same).
+    var maximumAnswerBytes = 1 << 20
 
     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
         var fields: [String: JSONValue] = [:]
@@ -37,18 +42,32 @@ struct WebhookHandler: MessageHandler {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         request.body = .bytes(ByteBuffer(bytes: (try? Array(JSONEncoder().encode(payload))) ?? []))
-        let status: Int
-        let body: ByteBuffer
+        let (status, body): (Int, ByteBuffer)
+        let target = Self.redacted(url)
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
-            status = Int(response.status.code)
-            body = try await response.body.collect(upTo: 1 << 20)
+            (status, body) = try await Deadline.run(timeout) { [request, httpClient, timeout, maximumAnswerBytes] in
+                let response = try await httpClient.execute(request, timeout: .milliseconds(timeout.milliseconds))
+                return (Int(response.status.code), try await response.body.collect(upTo: maximumAnswerBytes))
+            }
+        } catch is NIOTooManyBytesError {
+            throw HandlerError.permanent("webhook \(target): the answer is larger than \(maximumAnswerBytes) bytes")
         } catch {
-            throw HandlerError.retryLater("webhook \(url): \(error)")
+            throw HandlerError.retryLater("webhook \(target): \(error)")
         }
         if status >= 500 || status == 429 { throw HandlerError.retryLater("webhook answered HTTP \(status)") }
         guard (200..<300).contains(status) else { throw HandlerError.permanent("webhook answered HTTP \(status)") }
         return try Self.messages(from: Array(body.readableBytesView), to: message.fromUserName)
+    }
+
+    /// `url` without what may be secret: `scheme://host[:port]/path`, no user or password, no query, no fragment.
+    static func redacted(_ url: String) -> String {
+        guard let schemeEnd = url.firstRange(of: "://") else { return "(webhook URL)" }
+        let rest = url[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let path = rest[authorityEnd...].prefix { $0 != "?" && $0 != "#" }
+        return "\(url[..<schemeEnd.upperBound])\(host)\(path)"
     }
 
     /// Reads the webhook's answer.

@@ -4,8 +4,12 @@ import NIOCore
 import ServiceLifecycle
 import Shared
 
-/// `GET /healthz` (the process answers and Redis too) and `GET /metrics` (Prometheus text) on
-/// `WORKER_METRICS_HOST:WORKER_METRICS_PORT`.
+/// The worker's HTTP endpoints on `WORKER_METRICS_HOST:WORKER_METRICS_PORT`:
+/// - `GET /healthz`: liveness, the process answers; it never asks Redis, so a Redis outage does not get
+///   every worker restarted (which would cancel in-flight sends and cause duplicates);
+/// - `GET /readyz`: readiness, 200 while Redis answered the background probe's last `PING` within its
+///   short timeout (``RedisReadiness``), else 503 with the reason; answered at once from that state;
+/// - `GET /metrics`: Prometheus text.
 ///
 /// A port that cannot be bound (two workers on one host with the same port) is logged, and the worker
 /// goes on consuming without metrics: losing the metrics endpoint must not stop the replies.
@@ -17,10 +21,14 @@ struct MetricsServer: Service {
     let logger: Logger
 
     func run() async throws {
+        let readiness = RedisReadiness(redis: redis)
         let router = Router()
         router.get("/healthz") { _, _ -> Response in
-            if (try? await redis.send("PING")) != nil { return Self.text(.ok, "ok\n") }
-            return Self.text(.serviceUnavailable, "redis unreachable\n")
+            Self.text(.ok, "ok\n")
+        }
+        router.get("/readyz") { _, _ -> Response in
+            let status = readiness.status
+            return status.ready ? Self.text(.ok, "ready\n") : Self.text(.serviceUnavailable, "not ready: \(status.reason)\n")
         }
         router.get("/metrics") { _, _ -> Response in
             Response(
@@ -34,11 +42,15 @@ struct MetricsServer: Service {
             onServerRunning: { channel in logger.info("metrics on http://\(host):\(channel.localAddress?.port ?? port)/metrics") },
             logger: logger
         )
-        do {
-            try await app.run()
-        } catch {
-            logger.error("metrics server on \(host):\(port) failed: \(error); consuming goes on without /metrics")
-            try? await gracefulShutdown()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await readiness.run() }
+            do {
+                try await app.run()
+            } catch {
+                logger.error("metrics server on \(host):\(port) failed: \(error); consuming goes on without /metrics")
+                try? await gracefulShutdown()
+            }
+            group.cancelAll()
         }
     }
 

@@ -8,51 +8,53 @@ import Foundation
 
 /// A snapshot of one AppID's queue, for `worker status` and the gauges.
 struct QueueStatus: Sendable {
-    /// One consumer of the group, as `XINFO CONSUMERS` reports it.
-    struct Consumer: Sendable {
-        var name: String
-        var pending: Int
-        var idleMilliseconds: Int
-    }
-
-    var streamLength: Int
-    var groupExists: Bool
-    /// Entries not yet delivered to the group (nil when Redis cannot tell).
-    var lag: Int?
-    var pending: Int
-    var consumers: [Consumer]
+    /// Messages waiting in all users' queues (the heads in flight included).
+    var backlog: Int
+    /// Users with messages queued, held or not (the autoscaling signal: useful parallelism).
+    var usersActive: Int
+    /// Users with messages that a worker may take now.
+    var usersReady: Int
+    /// Users waiting for a retry that is not due yet.
+    var usersRetrying: Int
+    /// Users held by a worker right now.
+    var usersLeased: Int
+    /// Users held per consumer (from the lease tokens), busiest first.
+    var leasesByConsumer: [(consumer: String, users: Int)]
     var deadLetters: Int
-    var retryScheduled: Int
+    /// Messages still in the stream of a release before per-user queues (moved by the first new worker).
+    var legacyStreamLength: Int
     /// Seconds since the cached access_token was fetched, nil when there is none.
     var tokenAgeSeconds: Int?
 
     static func read(redis: RedisClient, keys: QueueKeys) async throws(RedisError) -> QueueStatus {
-        let stream = RedisArgument(keys.inbound)
+        let now = RedisArgument(WallClock.milliseconds())
         let replies = try await redis.pipeline([
-            RedisCommand("XLEN", stream),
-            RedisCommand("XINFO", "GROUPS", stream),
-            RedisCommand("XINFO", "CONSUMERS", stream, RedisArgument(keys.consumerGroup)),
+            RedisCommand("GET", RedisArgument(keys.backlog)),
+            RedisCommand("ZCOUNT", RedisArgument(keys.ready), "-inf", now),
+            RedisCommand("ZCARD", RedisArgument(keys.ready)),
+            RedisCommand("HVALS", RedisArgument(keys.owner)),
             RedisCommand("XLEN", RedisArgument(keys.deadLetters)),
-            RedisCommand("ZCARD", RedisArgument(keys.retries)),
             RedisCommand("GET", RedisArgument("\(keys.prefix):token:at")),
+            RedisCommand("EXISTS", RedisArgument(keys.legacyStream)),
+            RedisCommand("SCARD", RedisArgument(keys.activeUsers)),
         ])
-        func value(_ index: Int) -> RESPValue? { try? replies[index].get() }
+        func value(_ index: Int) throws(RedisError) -> RESPValue { try replies[index].get() }
+        let ready = Int(try value(1).integer ?? 0)
+        let tokens = try value(3).array?.compactMap(\.string) ?? []
+        var byConsumer: [String: Int] = [:]
+        for token in tokens {
+            let consumer = token.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? "?"
+            byConsumer[consumer, default: 0] += 1
+        }
         var status = QueueStatus(
-            streamLength: Int(value(0)?.integer ?? 0), groupExists: false, lag: nil, pending: 0, consumers: [],
-            deadLetters: Int(value(3)?.integer ?? 0), retryScheduled: Int(value(4)?.integer ?? 0), tokenAgeSeconds: nil)
-        for group in value(1)?.array ?? [] {
-            let fields = group.fields
-            guard fields["name"]?.string == keys.consumerGroup else { continue }
-            status.groupExists = true
-            status.pending = Int(fields["pending"]?.integer ?? 0)
-            status.lag = fields["lag"]?.integer.map { Int($0) }
+            backlog: Int(try value(0).string.flatMap { Int($0) } ?? 0), usersActive: Int(try value(7).integer ?? 0), usersReady: ready,
+            usersRetrying: max(0, Int(try value(2).integer ?? 0) - ready), usersLeased: tokens.count,
+            leasesByConsumer: byConsumer.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { (consumer: $0.key, users: $0.value) },
+            deadLetters: Int(try value(4).integer ?? 0), legacyStreamLength: 0, tokenAgeSeconds: nil)
+        if try value(6).integer == 1 {
+            status.legacyStreamLength = Int((try? await redis.send("XLEN", RedisArgument(keys.legacyStream)).integer) ?? 0)
         }
-        for consumer in value(2)?.array ?? [] {
-            let fields = consumer.fields
-            status.consumers.append(
-                Consumer(name: fields["name"]?.string ?? "?", pending: Int(fields["pending"]?.integer ?? 0), idleMilliseconds: Int(fields["idle"]?.integer ?? 0)))
-        }
-        if let fetchedAt = value(5)?.integer {
+        if let fetchedAt = try value(5).string.flatMap({ Int64($0) }) {
             status.tokenAgeSeconds = max(0, Int((WallClock.milliseconds() - fetchedAt) / 1000))
         }
         return status
@@ -61,26 +63,21 @@ struct QueueStatus: Sendable {
     /// The human-readable report `worker status` prints.
     var report: String {
         var lines = [
-            "stream length:    \(streamLength)",
-            "group:            \(groupExists ? "workers" : "missing (no worker has started yet)")",
-            "lag (undelivered): \(lag.map(String.init) ?? "unknown")",
-            "pending:          \(pending)",
-            "retry scheduled:  \(retryScheduled)",
+            "backlog:          \(backlog) messages",
+            "users active:     \(usersActive) (with messages queued: the autoscaling signal)",
+            "users ready:      \(usersReady) (waiting for a worker)",
+            "users retrying:   \(usersRetrying) (a failed message waits for its next attempt)",
+            "users in flight:  \(usersLeased)",
             "dead letters:     \(deadLetters)",
             "token age:        \(tokenAgeSeconds.map { "\($0) s" } ?? "no token cached")",
-            "consumers:        \(consumers.count)",
+            "consumers:        \(leasesByConsumer.count) holding users",
         ]
-        for consumer in consumers {
-            lines.append("  \(consumer.name): pending \(consumer.pending), idle \(consumer.idleMilliseconds) ms")
+        for entry in leasesByConsumer {
+            lines.append("  \(entry.consumer): \(entry.users) users")
+        }
+        if legacyStreamLength > 0 {
+            lines.append("legacy stream:    \(legacyStreamLength) entries in the old stream, moved by the next worker to start")
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension QueueStatus {
-    /// Entries of the group delivered and not yet acked.
-    static func pending(redis: RedisClient, keys: QueueKeys) async throws(RedisError) -> Int {
-        let reply = try await redis.send("XPENDING", RedisArgument(keys.inbound), RedisArgument(keys.consumerGroup))
-        return Int(reply.array?.first?.integer ?? 0)
     }
 }

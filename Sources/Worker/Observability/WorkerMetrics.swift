@@ -6,12 +6,14 @@ import Shared
 /// The worker's metrics, recorded through swift-metrics into one Prometheus registry that
 /// `GET /metrics` renders.
 ///
-/// - `wechat_worker_messages_total{outcome}`: entries finished (`replied`, `retried`, `dead_lettered`, `left_pending`);
+/// - `wechat_worker_messages_total{outcome}`: messages handled (`replied`, `retried`, `dead_lettered`, `fenced`, `left_pending`);
+/// - `wechat_worker_sends_after_unknown_outcome_total`: replies sent although an earlier holder began them and never recorded the outcome;
 /// - `wechat_worker_replies_total`: customer-service messages sent;
 /// - `wechat_worker_api_seconds{path}`: WeChat API latency, a histogram;
 /// - `wechat_worker_api_errcodes_total{errcode}`: non-zero errcodes answered;
 /// - `wechat_worker_token_refreshes_total`, `wechat_worker_token_lock_waits_total`, `wechat_worker_token_invalidations_total`;
-/// - `wechat_worker_stream_lag`, `wechat_worker_stream_pending`, `wechat_worker_retry_scheduled`, `wechat_worker_dead_letters`.
+/// - `wechat_worker_backlog` (messages queued), `wechat_worker_users_active` (users with messages queued: the
+///   autoscaling signal), `wechat_worker_users_ready` (users waiting for a worker), `wechat_worker_users_retrying`, `wechat_worker_users_leased`, `wechat_worker_dead_letters`.
 struct WorkerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -19,13 +21,17 @@ struct WorkerMetrics: Sendable {
     private let retried: CoreMetrics.Counter
     private let deadLettered: CoreMetrics.Counter
     private let leftPending: CoreMetrics.Counter
+    private let fenced: CoreMetrics.Counter
+    private let ambiguousSends: CoreMetrics.Counter
     private let replies: CoreMetrics.Counter
     let tokenRefreshes: CoreMetrics.Counter
     let tokenLockWaits: CoreMetrics.Counter
     let tokenInvalidations: CoreMetrics.Counter
-    let streamLag: CoreMetrics.Gauge
-    let streamPending: CoreMetrics.Gauge
-    let retryScheduled: CoreMetrics.Gauge
+    let backlog: CoreMetrics.Gauge
+    let usersActive: CoreMetrics.Gauge
+    let usersReady: CoreMetrics.Gauge
+    let usersRetrying: CoreMetrics.Gauge
+    let usersLeased: CoreMetrics.Gauge
     let deadLetters: CoreMetrics.Gauge
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -43,13 +49,17 @@ struct WorkerMetrics: Sendable {
         retried = messages("retried")
         deadLettered = messages("dead_lettered")
         leftPending = messages("left_pending")
+        fenced = messages("fenced")
+        ambiguousSends = CoreMetrics.Counter(label: "wechat_worker_sends_after_unknown_outcome_total", factory: factory)
         replies = CoreMetrics.Counter(label: "wechat_worker_replies_total", factory: factory)
         tokenRefreshes = CoreMetrics.Counter(label: "wechat_worker_token_refreshes_total", factory: factory)
         tokenLockWaits = CoreMetrics.Counter(label: "wechat_worker_token_lock_waits_total", factory: factory)
         tokenInvalidations = CoreMetrics.Counter(label: "wechat_worker_token_invalidations_total", factory: factory)
-        streamLag = CoreMetrics.Gauge(label: "wechat_worker_stream_lag", factory: factory)
-        streamPending = CoreMetrics.Gauge(label: "wechat_worker_stream_pending", factory: factory)
-        retryScheduled = CoreMetrics.Gauge(label: "wechat_worker_retry_scheduled", factory: factory)
+        backlog = CoreMetrics.Gauge(label: "wechat_worker_backlog", factory: factory)
+        usersActive = CoreMetrics.Gauge(label: "wechat_worker_users_active", factory: factory)
+        usersReady = CoreMetrics.Gauge(label: "wechat_worker_users_ready", factory: factory)
+        usersRetrying = CoreMetrics.Gauge(label: "wechat_worker_users_retrying", factory: factory)
+        usersLeased = CoreMetrics.Gauge(label: "wechat_worker_users_leased", factory: factory)
         deadLetters = CoreMetrics.Gauge(label: "wechat_worker_dead_letters", factory: factory)
     }
 
@@ -61,8 +71,11 @@ struct WorkerMetrics: Sendable {
         case .retryScheduled: retried.increment()
         case .deadLettered: deadLettered.increment()
         case .leftPending: leftPending.increment()
+        case .fenced: fenced.increment()
         }
     }
+
+    func recordSendAfterUnknownOutcome() { ambiguousSends.increment() }
 
     func recordAPICall(path: String, duration: Duration, errcode: Int?) {
         CoreMetrics.Timer(label: "wechat_worker_api_seconds", dimensions: [("path", path)], factory: factory).recordNanoseconds(
@@ -81,9 +94,11 @@ struct WorkerMetrics: Sendable {
     }
 
     func record(_ status: QueueStatus) {
-        streamLag.record(status.lag ?? 0)
-        streamPending.record(status.pending)
-        retryScheduled.record(status.retryScheduled)
+        backlog.record(status.backlog)
+        usersActive.record(status.usersActive)
+        usersReady.record(status.usersReady)
+        usersRetrying.record(status.usersRetrying)
+        usersLeased.record(status.usersLeased)
         deadLetters.record(status.deadLetters)
     }
 

@@ -50,8 +50,9 @@ import Testing
         for index in 100..<103 { try await spool.append(SpoolTests.message(index)) }
         let drainer = SpoolDrainer(spool: spool, queue: queue, logger: Logger(label: "test"), chunkSize: 2)
         #expect(await drainer.drain())
-        let keys = try StreamEntry.list(try await redis.send("XRANGE", RedisArgument(queue.keys.inbound), "-", "+")).compactMap { $0.text("key") }
-        #expect(keys == (0..<5).map { "msg-\($0)" } + (100..<103).map { "msg-\($0)" })
+        // These bodies are not envelopes: they all wait in user ""'s queue, in replay order.
+        let bodies = try await QueueContents.entries(redis: redis, keys: queue.keys).map(\.body)
+        #expect(bodies == ((0..<5).map { $0 } + (100..<103).map { $0 }).map { SpoolTests.message($0).body })
         #expect(spool.gauge.records == 0)
         // The quarantined file is kept, not overwritten by a later one of the same name.
         #expect(try Self.files(directory).filter { $0.hasSuffix(".spool.corrupt") }.count == 1)
@@ -64,10 +65,13 @@ import Testing
         defer { server.stop() }
         let appID = "wxinterrupted"
         let keys = QueueKeys(appID: appID)
-        // A user that may write the stream and the dedup keys of msg-0 … msg-9 only: the replay stops at msg-10.
+        // A user that may write the queue's keys and the dedup keys of msg-0 … msg-9 only: the replay stops at msg-10.
         let admin = RedisClient(configuration: .init(url: server.url()))
         defer { admin.close() }
-        try await admin.send("ACL", "SETUSER", "drainer", "on", ">pw", "+@all", RedisArgument("~\(keys.inbound)"), RedisArgument("~\(keys.prefix):dedup:msg-?"))
+        try await admin.send(
+            "ACL", "SETUSER", "drainer", "on", ">pw", "+@all", RedisArgument("~\(keys.userQueuePrefix)*"), RedisArgument("~\(keys.ready)"),
+            RedisArgument("~\(keys.owner)"), RedisArgument("~\(keys.backlog)"), RedisArgument("~\(keys.wake)"), RedisArgument("~\(keys.activeUsers)"),
+            RedisArgument("~\(keys.prefix):dedup:msg-?"))
         let redis = RedisClient(configuration: .init(url: server.url(user: "drainer", password: "pw")))
         defer { redis.close() }
         let queue = InboundQueue(redis: redis, keys: keys)
@@ -82,7 +86,7 @@ import Testing
         #expect(await drainer.drain())
         #expect(spool.gauge.records == 0)
         #expect(spool.gauge.bytes == 0)
-        let queued = try StreamEntry.list(try await admin.send("XRANGE", RedisArgument(keys.inbound), "-", "+")).compactMap { $0.text("key") }
-        #expect(queued == (0..<40).map { "msg-\($0)" })
+        let queued = try await QueueContents.entries(redis: admin, keys: keys).map(\.body)
+        #expect(queued == (0..<40).map { SpoolTests.message($0).body })
     }
 }

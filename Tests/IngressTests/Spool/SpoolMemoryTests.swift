@@ -58,7 +58,7 @@ import Glibc
         let client = RedisClient(configuration: .init(url: redis.url()))
         defer { client.close() }
         let drained = await eventually(seconds: 300, every: .milliseconds(200)) {
-            (try? await client.send("XLEN", RedisArgument(QueueKeys(appID: "wxbigspool").inbound)).integer) == Int64(count)
+            (try? await InboundQueue(redis: client, keys: QueueKeys(appID: "wxbigspool")).backlog()) == count
         }
         #expect(drained, "\(ingress.process.log.suffix(2_000))")
         #expect(await eventually(seconds: 30) { (try? FileManager.default.contentsOfDirectory(atPath: base + "/big"))?.contains { $0.hasPrefix("drain-") } == false })

@@ -13,9 +13,9 @@ import Glibc
 /// pushes behind them instead of sending them to Redis ahead of them, so Redis receives one ingress's
 /// messages in the order they arrived, also while the spool is being replayed.
 @Suite struct StickySpoolTests {
-    /// The MsgId a stream entry's dedup key (`m:<MsgId>:<openid>:<time>`) carries.
-    static func messageID(_ entry: StreamEntry) -> Int? {
-        entry.text("key").flatMap { key in key.split(separator: ":").dropFirst().first.flatMap { Int($0) } }
+    /// The MsgId a queued message's dedup key (`m:<MsgId>:<openid>:<time>`) carries.
+    static func messageID(_ entry: QueuedEntry) -> Int? {
+        entry.dedupKey.split(separator: ":").dropFirst().first.flatMap { Int($0) }
     }
 
     /// `wechat_ingress_requests_total{outcome="spooled"}` of the ingress.
@@ -37,9 +37,11 @@ import Glibc
         do {
             let handle = try #require(FileHandle(forWritingAtPath: spool + "/active.spool"))
             var buffer: [UInt8] = []
+            // The same user and CreateTime as the pushes below: only arrival order can keep them apart.
             for id in 0..<earlier {
-                let message = QueuedMessage(dedupKey: "m:\(id):oEarlier:1", receivedAtMillis: 1, envelopeVersion: 1, body: [UInt8](repeating: 0x61, count: 512))
-                buffer += SpoolFormat.frame(message.spoolRecord)
+                let message = try InboundMessage(xml: Array(IngressHarness.textMessage(id: Int64(id)).utf8))
+                let queued = QueuedMessage(envelope: MessageEnvelope(appID: "wxprocess", receivedAtMilliseconds: 1, message: message))
+                buffer += SpoolFormat.frame(queued.spoolRecord)
             }
             handle.write(Data(buffer))
             try handle.close()
@@ -56,11 +58,11 @@ import Glibc
 
         let client = RedisClient(configuration: .init(url: redis.url()))
         defer { client.close() }
-        let stream = QueueKeys(appID: "wxprocess").inbound
-        let total = Int64(earlier + 100)
-        #expect(await eventually(seconds: 120, every: .milliseconds(100)) { (try? await client.send("XLEN", RedisArgument(stream)).integer) == total }, "\(ingress.process.log.suffix(2_000))")
-        let ids = try StreamEntry.list(try await client.send("XRANGE", RedisArgument(stream), "-", "+")).compactMap(Self.messageID)
-        #expect(ids.count == Int(total))
+        let queue = InboundQueue(redis: client, keys: QueueKeys(appID: "wxprocess"))
+        let total = earlier + 100
+        #expect(await eventually(seconds: 120, every: .milliseconds(100)) { (try? await queue.backlog()) == total }, "\(ingress.process.log.suffix(2_000))")
+        let ids = try await QueueContents.entries(redis: client, keys: queue.keys).compactMap(Self.messageID)
+        #expect(ids.count == total)
         let expected = Array(0..<earlier) + Array(100_000..<100_100)
         #expect(ids == expected, "first out of order at \(ids.indices.first { $0 < expected.count && ids[$0] != expected[$0] } ?? -1)")
         // Once the spool is empty, pushes go straight to Redis again (the spooled count does not move).
@@ -68,6 +70,6 @@ import Glibc
         let spooledBefore = try await Self.spooledCount(ingress)
         try await push(200_000)
         #expect(try await Self.spooledCount(ingress) == spooledBefore)
-        #expect(try await client.send("XLEN", RedisArgument(stream)).integer == total + 1)
+        #expect(try await queue.backlog() == total + 1)
     }
 }

@@ -1,0 +1,47 @@
+/// Lua fragments shared by the queue's scripts, so each rule of the layout (``QueueKeys``) is written once.
+public enum QueueLua {
+    /// `now`: Redis's own clock in Unix ms (one clock for every worker and ingress).
+    public static let now = """
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        """
+
+    /// `signal(wake)`: one wake-up for an idle worker, at most 64 waiting.
+    public static let signal = """
+        local function signal(wake)
+          if redis.call('LLEN', wake) < 64 then redis.call('RPUSH', wake, '1') end
+        end
+        """
+
+    /// `orderOf(record)`: a ``QueueRecord``'s order key.
+    ///
+    /// `place(queue, record)`: puts a record into a user's list in `CreateTime` order and returns 0, or 1
+    /// when it had to go before later records (a late arrival). The usual case is one `LINDEX` and one
+    /// `RPUSH`. A late record never goes before the head, which may be in flight or retrying: the message
+    /// a user's queue has started is finished first.
+    public static let place = """
+        local function orderOf(record)
+          return tonumber(string.match(record, '^(%-?%d+)\\n')) or 0
+        end
+        local function place(queue, record)
+          local order = orderOf(record)
+          local length = redis.call('LLEN', queue)
+          if length == 0 or orderOf(redis.call('LINDEX', queue, -1)) <= order then
+            redis.call('RPUSH', queue, record)
+            return 0
+          end
+          local span = math.min(length - 1, 256)
+          if span > 0 then
+            local tail = redis.call('LRANGE', queue, -span, -1)
+            for i = 1, #tail do
+              if orderOf(tail[i]) > order then
+                redis.call('LINSERT', queue, 'BEFORE', tail[i], record)
+                return 1
+              end
+            end
+          end
+          redis.call('RPUSH', queue, record)
+          return 1
+        end
+        """
+}

@@ -1,0 +1,168 @@
+import Shared
+
+/// The worker's side of the per-user queues: take users, send under fencing, complete, retry, release,
+/// heartbeat, reap (the scripts are in ``LeaseScripts``).
+struct LeaseQueue: Sendable {
+    /// What a grant of users answered.
+    struct Grant: Sendable {
+        var leases: [Lease]
+        /// When nothing was due: how long until the next user is (nil: nobody waits at all).
+        var nextDue: Duration?
+    }
+
+    /// What ``beginSend(_:index:dedupKey:)`` allows.
+    enum SendPermission: Sendable, Hashable {
+        /// The lease is gone (another worker holds the user): do not send, drop the message.
+        case fenced
+        case send
+        /// Sent by an earlier attempt: skip it.
+        case alreadySent
+        /// Another lease began this reply and recorded no outcome (it crashed mid-send): send, and count it.
+        case sendAfterUnknownOutcome
+    }
+
+    /// How a lease's message finished.
+    enum Completion: Sendable {
+        /// Done; `next` is the user's next message when the lease was kept for it.
+        case done(next: QueueRecord?)
+        /// The lease was gone: nothing changed.
+        case fenced
+    }
+
+    let redis: RedisClient
+    let keys: QueueKeys
+    let consumer: String
+    /// How long a lease lasts without a heartbeat (`WORKER_CLAIM_IDLE`).
+    let leaseDuration: Duration
+    /// The dead-letter stream's `MAXLEN ~` (`WORKER_DEAD_LETTER_MAXLEN`).
+    var deadLetterMaximumLength = 100_000
+
+    /// Sent-reply markers live 48 h, the length of WeChat's reply window.
+    static let sentMarkerSeconds = 48 * 3600
+
+    private var leaseMilliseconds: RedisArgument { RedisArgument(leaseDuration.milliseconds) }
+
+    /// Takes up to `count` users that are due, oldest first.
+    func take(count: Int) async throws(RedisError) -> Grant {
+        let reply = try await redis.run(
+            LeaseScripts.take,
+            keys: [RedisArgument(keys.ready), RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.leaseSequence), RedisArgument(keys.failing)],
+            arguments: [RedisArgument(count), leaseMilliseconds, RedisArgument(consumer), RedisArgument(keys.userQueuePrefix)])
+        guard let parts = reply.array, let wait = parts.first?.integer, (parts.count - 1) % 4 == 0 else {
+            throw .unexpectedReply("the take script answered \(reply)")
+        }
+        var leases: [Lease] = []
+        var index = 1
+        while index < parts.count {
+            guard let user = parts[index].string, let token = parts[index + 1].string, let head = parts[index + 2].bytes else {
+                throw .unexpectedReply("the take script answered a grant without user, token or head")
+            }
+            let failing = parts[index + 3].string.flatMap { Int64($0) }
+            leases.append(Lease(user: user, token: token, record: QueueRecord(bytes: head), failingSince: failing))
+            index += 4
+        }
+        return Grant(leases: leases, nextDue: wait >= 0 ? .milliseconds(wait) : nil)
+    }
+
+    /// Waits for a wake-up signal (a user became ready) for at most `timeout`.
+    func waitForWork(timeout: Duration) async throws(RedisError) {
+        let seconds = Double(max(timeout.milliseconds, 10)) / 1000
+        try await redis.send("BLPOP", RedisArgument(keys.wake), RedisArgument(String(format3(seconds))))
+    }
+
+    func beginSend(_ lease: Lease, index: Int, dedupKey: String) async throws(RedisError) -> SendPermission {
+        let reply = try await redis.run(
+            LeaseScripts.beginSend,
+            keys: [RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.sent(dedupKey, index: index)), RedisArgument(keys.sending(dedupKey, index: index))],
+            arguments: [RedisArgument(lease.user), RedisArgument(lease.token), leaseMilliseconds, RedisArgument(Self.sentMarkerSeconds)])
+        switch reply.integer {
+        case 0: return .fenced
+        case 1: return .send
+        case 2: return .alreadySent
+        case 3: return .sendAfterUnknownOutcome
+        default: throw .unexpectedReply("the begin-send script answered \(reply)")
+        }
+    }
+
+    func markSent(dedupKey: String, index: Int) async throws(RedisError) {
+        try await redis.send("SET", RedisArgument(keys.sent(dedupKey, index: index)), "1", "EX", RedisArgument(Self.sentMarkerSeconds))
+    }
+
+    /// Finishes the head: pops it (writing `deadLetter` first when given, and the sent marker of reply
+    /// `sentIndex` of `dedupKey` in the same step), then keeps the lease for the user's next message when
+    /// `keepGoing` and no other user is due, else hands the user back to `ready`.
+    func complete(
+        _ lease: Lease, keepGoing: Bool, sentMarker: (dedupKey: String, index: Int)? = nil, deadLetter: DeadLetterFields? = nil
+    ) async throws(RedisError) -> Completion {
+        var arguments: [RedisArgument] = [
+            RedisArgument(lease.user), RedisArgument(lease.token), RedisArgument(keepGoing ? 1 : 0), leaseMilliseconds,
+            deadLetter == nil ? "" : RedisArgument(deadLetterMaximumLength),
+            sentMarker.map { RedisArgument(keys.sent($0.dedupKey, index: $0.index)) } ?? "", RedisArgument(Self.sentMarkerSeconds),
+            RedisArgument(bytes: lease.record.bytes),
+        ]
+        if let deadLetter { arguments += deadLetter.arguments(user: lease.user, record: lease.record) }
+        let reply = try await redis.run(
+            LeaseScripts.complete,
+            keys: [
+                RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.ready), RedisArgument(keys.backlog), RedisArgument(keys.wake),
+                RedisArgument(keys.userQueue(lease.user)), RedisArgument(keys.stalls), RedisArgument(keys.failing), RedisArgument(keys.deadLetters),
+                RedisArgument(keys.activeUsers),
+            ],
+            arguments: arguments)
+        guard let parts = reply.array, let first = parts.first?.integer else { throw .unexpectedReply("the complete script answered \(reply)") }
+        if first == 0 { return .fenced }
+        return .done(next: parts.count > 1 ? parts[1].bytes.map(QueueRecord.init(bytes:)) : nil)
+    }
+
+    /// Puts the head back in its place with `record` (its attempt raised) and makes the user due again
+    /// after `delay`. `clearSending` names the reply whose begin-send marker is cleared (WeChat answered
+    /// with an error, so nothing went out). False when fenced.
+    func retry(_ lease: Lease, record: QueueRecord, delay: Duration, clearSending: (dedupKey: String, index: Int)?) async throws(RedisError) -> Bool {
+        let queue = RedisArgument(keys.userQueue(lease.user))
+        let reply = try await redis.run(
+            LeaseScripts.retry,
+            keys: [
+                RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.ready), queue, RedisArgument(keys.failing),
+                clearSending.map { RedisArgument(keys.sending($0.dedupKey, index: $0.index)) } ?? queue,
+            ],
+            arguments: [RedisArgument(lease.user), RedisArgument(lease.token), RedisArgument(delay.milliseconds), RedisArgument(bytes: record.bytes)])
+        return reply.integer == 1
+    }
+
+    /// Gives the user back unfinished (shutdown), head untouched, due at once. False when fenced.
+    @discardableResult
+    func release(_ lease: Lease) async throws(RedisError) -> Bool {
+        let reply = try await redis.run(
+            LeaseScripts.release,
+            keys: [RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.ready), RedisArgument(keys.wake)],
+            arguments: [RedisArgument(lease.user), RedisArgument(lease.token)])
+        return reply.integer == 1
+    }
+
+    /// Extends the leases still held; returns the users whose lease is gone.
+    func heartbeat(_ leases: [(user: String, token: String)]) async throws(RedisError) -> [String] {
+        guard !leases.isEmpty else { return [] }
+        var arguments: [RedisArgument] = [leaseMilliseconds]
+        for lease in leases { arguments += [RedisArgument(lease.user), RedisArgument(lease.token)] }
+        let reply = try await redis.run(LeaseScripts.heartbeat, keys: [RedisArgument(keys.owner), RedisArgument(keys.deadline)], arguments: arguments)
+        return (reply.array ?? []).compactMap(\.string)
+    }
+
+    /// Hands users whose lease expired back to `ready`; dead-letters heads that stalled `maximumStalls` times.
+    func reap(maximumStalls: Int, limit: Int = 500) async throws(RedisError) -> (reaped: Int, deadLettered: Int) {
+        let reply = try await redis.run(
+            LeaseScripts.reap,
+            keys: [
+                RedisArgument(keys.deadline), RedisArgument(keys.owner), RedisArgument(keys.ready), RedisArgument(keys.stalls), RedisArgument(keys.wake),
+                RedisArgument(keys.deadLetters), RedisArgument(keys.backlog), RedisArgument(keys.failing), RedisArgument(keys.activeUsers),
+            ],
+            arguments: [RedisArgument(keys.userQueuePrefix), RedisArgument(maximumStalls), RedisArgument(limit), RedisArgument(deadLetterMaximumLength)])
+        let parts = reply.array ?? []
+        return (Int(parts.first?.integer ?? 0), Int(parts.count > 1 ? parts[1].integer ?? 0 : 0))
+    }
+
+    private func format3(_ seconds: Double) -> String {
+        let milliseconds = Int((seconds * 1000).rounded())
+        return "\(milliseconds / 1000).\(String(milliseconds % 1000 + 1000).dropFirst())"
+    }
+}

@@ -1,0 +1,182 @@
+import Shared
+
+/// The worker's Redis scripts over the per-user queues (``QueueKeys``). Each state change that must not
+/// be half done is one script, and every script that acts for a lease first checks that the lease's token
+/// is still the user's owner (fencing): a worker that stalled past its lease and lost the user changes
+/// nothing. docs/ordering.md explains the design.
+enum LeaseScripts {
+    /// TAKE. KEYS: 1 ready, 2 owner, 3 deadline, 4 seq, 5 failing. ARGV: 1 most users, 2 lease ms,
+    /// 3 consumer name, 4 user queue prefix. Returns `{wait, user, token, head, failingSince, …}`: `wait`
+    /// is -1, or when nothing was due the ms until the next user is (-1: no user waits at all).
+    static let take = RedisScript(
+        QueueLua.now + "\n"
+            + """
+            local out = {}
+            for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))) do
+              redis.call('ZREM', KEYS[1], user)
+              local head = redis.call('LINDEX', ARGV[4] .. user, 0)
+              if head then
+                local token = redis.call('INCR', KEYS[4]) .. ':' .. ARGV[3]
+                redis.call('HSET', KEYS[2], user, token)
+                redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), user)
+                out[#out + 1] = user
+                out[#out + 1] = token
+                out[#out + 1] = head
+                out[#out + 1] = redis.call('HGET', KEYS[5], user) or ''
+              end
+            end
+            local wait = -1
+            if #out == 0 then
+              local nextUp = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+              if #nextUp > 0 then wait = math.max(0, tonumber(nextUp[2]) - now) end
+            end
+            table.insert(out, 1, wait)
+            return out
+            """
+    )
+
+    /// BEGIN-SEND, right before a reply goes to WeChat. KEYS: 1 owner, 2 deadline, 3 sent marker,
+    /// 4 sending marker. ARGV: 1 user, 2 token, 3 lease ms, 4 marker TTL s. Returns 0 fenced (do not send),
+    /// 1 send, 2 already sent (skip), 3 send, but another lease began this reply and recorded no outcome.
+    /// Extends the lease, so a send always starts with a full lease ahead of it.
+    static let beginSend = RedisScript(
+        QueueLua.now + "\n"
+            + """
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[3]), ARGV[1])
+            if redis.call('EXISTS', KEYS[3]) == 1 then return 2 end
+            local previous = redis.call('GET', KEYS[4])
+            redis.call('SET', KEYS[4], ARGV[2], 'EX', ARGV[4])
+            if previous and previous ~= ARGV[2] then return 3 end
+            return 1
+            """
+    )
+
+    /// COMPLETE: the head is finished (replied, or dead-lettered when ARGV[5] is set). KEYS: 1 owner,
+    /// 2 deadline, 3 ready, 4 backlog, 5 wake, 6 the user's queue, 7 stalls, 8 failing, 9 dead letters,
+    /// 10 active users.
+    /// ARGV: 1 user, 2 token, 3 `1` to keep the lease for the next head when no other user is due,
+    /// 4 lease ms, 5 dead-letter MAXLEN or '' (not a dead letter), 6 a sent marker to write or '',
+    /// 7 its TTL s, 8 the head being completed, 9… dead-letter fields. The sent marker is written even when
+    /// fenced (it records a fact). Idempotent: when the head is no longer ARGV[8] (a repeat after a lost
+    /// answer) nothing is popped again. Returns `{0}` fenced, `{1}` done, `{1, nextHead}` done and the lease
+    /// kept for the next head.
+    static let complete = RedisScript(
+        QueueLua.now + "\n" + QueueLua.signal + "\n"
+            + """
+            if ARGV[6] ~= '' then redis.call('SET', ARGV[6], '1', 'EX', ARGV[7]) end
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {0} end
+            if redis.call('LINDEX', KEYS[6], 0) ~= ARGV[8] then
+              return {1, redis.call('LINDEX', KEYS[6], 0)}
+            end
+            if ARGV[5] ~= '' then
+              redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[5], '*', unpack(ARGV, 9))
+            end
+            redis.call('LPOP', KEYS[6])
+            redis.call('DECR', KEYS[4])
+            redis.call('HDEL', KEYS[7], ARGV[1])
+            redis.call('HDEL', KEYS[8], ARGV[1])
+            local nextHead = redis.call('LINDEX', KEYS[6], 0)
+            if nextHead then
+              if ARGV[3] == '1' and #redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1) == 0 then
+                redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
+                return {1, nextHead}
+              end
+              redis.call('ZADD', KEYS[3], now, ARGV[1])
+              signal(KEYS[5])
+            else
+              redis.call('SREM', KEYS[10], ARGV[1])
+            end
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            return {1}
+            """
+    )
+
+    /// RETRY: the head failed and is tried again later, in its place. KEYS: 1 owner, 2 deadline, 3 ready,
+    /// 4 the user's queue, 5 failing, 6 a sending marker to clear (WeChat answered, so nothing went out)
+    /// or the queue again. ARGV: 1 user, 2 token, 3 delay ms, 4 the head with its attempt raised.
+    /// Returns 0 fenced, 1 scheduled.
+    static let retry = RedisScript(
+        QueueLua.now + "\n"
+            + """
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            if KEYS[6] ~= KEYS[4] then redis.call('DEL', KEYS[6]) end
+            if redis.call('LLEN', KEYS[4]) > 0 then redis.call('LSET', KEYS[4], 0, ARGV[4]) end
+            redis.call('HSETNX', KEYS[5], ARGV[1], now)
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
+            return 1
+            """
+    )
+
+    /// RELEASE: give the user back unfinished, head untouched (shutdown). KEYS: 1 owner, 2 deadline,
+    /// 3 ready, 4 wake. ARGV: 1 user, 2 token. Returns 0 fenced, 1 released.
+    static let release = RedisScript(
+        QueueLua.now + "\n" + QueueLua.signal + "\n"
+            + """
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('ZADD', KEYS[3], now, ARGV[1])
+            signal(KEYS[4])
+            return 1
+            """
+    )
+
+    /// HEARTBEAT. KEYS: 1 owner, 2 deadline. ARGV: 1 lease ms, then user, token pairs. Extends the leases
+    /// still held; returns the users whose lease is gone (reaped and taken by another worker).
+    static let heartbeat = RedisScript(
+        QueueLua.now + "\n"
+            + """
+            local lost = {}
+            for i = 2, #ARGV, 2 do
+              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+                redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[1]), ARGV[i])
+              else
+                lost[#lost + 1] = ARGV[i]
+              end
+            end
+            return lost
+            """
+    )
+
+    /// REAP: leases past their deadline (a crashed or stalled worker) go back to `ready`, head intact;
+    /// a head whose lease expired `ARGV[2]` times is dead-lettered (a message that kills or hangs its
+    /// worker) and the user's next message goes on. KEYS: 1 deadline, 2 owner, 3 ready, 4 stalls, 5 wake,
+    /// 6 dead letters, 7 backlog, 8 failing, 9 active users. ARGV: 1 user queue prefix, 2 most stalls, 3 most users,
+    /// 4 dead-letter MAXLEN. Returns `{reaped, deadLettered}`.
+    static let reap = RedisScript(
+        QueueLua.now + "\n" + QueueLua.signal + "\n"
+            + """
+            local reaped, dead = 0, 0
+            for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))) do
+              redis.call('ZREM', KEYS[1], user)
+              redis.call('HDEL', KEYS[2], user)
+              local queue = ARGV[1] .. user
+              local stalls = redis.call('HINCRBY', KEYS[4], user, 1)
+              if stalls >= tonumber(ARGV[2]) then
+                local head = redis.call('LPOP', queue)
+                if head then
+                  redis.call('DECR', KEYS[7])
+                  redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[4], '*', 'reason', 'too-many-deliveries', 'errcode', '',
+                    'attempts', stalls, 'detail', 'its lease expired ' .. stalls .. ' times without finishing (its worker crashed or hung each time)',
+                    'failed_at', now, 'user', user, 'record', head)
+                  dead = dead + 1
+                end
+                redis.call('HDEL', KEYS[4], user)
+                redis.call('HDEL', KEYS[8], user)
+              end
+              if redis.call('LLEN', queue) > 0 then
+                redis.call('ZADD', KEYS[3], now, user)
+                signal(KEYS[5])
+              else
+                redis.call('SREM', KEYS[9], user)
+              end
+              reaped = reaped + 1
+            end
+            return {reaped, dead}
+            """
+    )
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Shared
+import Synchronization
+import TestSupport
+import Testing
+import WeChatFake
+
+@testable import Worker
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Per-user leases: fencing, retries in place, fairness and bounded memory (issue 11).
+@Suite struct FleetTests {
+    @Test func aLeaseTakenOverIsFencedEverywhere() async throws {
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let appID = WorkerHarness.uniqueAppID()
+        let keys = QueueKeys(appID: appID)
+        try await WorkerHarness.enqueue([try WorkerHarness.text("one", from: "u", appID: appID), try WorkerHarness.text("two", from: "u", appID: appID)], appID: appID, redis: redis)
+        let stalled = LeaseQueue(redis: redis, keys: keys, consumer: "stalled", leaseDuration: .milliseconds(50))
+        let other = LeaseQueue(redis: redis, keys: keys, consumer: "other", leaseDuration: .seconds(30))
+        let old = try #require(try await stalled.take(count: 10).leases.first)
+        // Only one holder per user: the other worker gets nothing while the lease lives.
+        #expect(try await other.take(count: 10).leases.isEmpty)
+        try await Task.sleep(for: .milliseconds(120))
+        #expect(try await other.reap(maximumStalls: 10).reaped == 1)
+        let new = try #require(try await other.take(count: 10).leases.first)
+        #expect(new.record == old.record)  // the same head, in its place
+        #expect(new.token != old.token)
+        let key = try MessageEnvelope(decoding: old.record.envelope).dedupKey
+
+        // The stalled worker wakes up: nothing it does changes anything.
+        #expect(try await stalled.beginSend(old, index: 0, dedupKey: key) == .fenced)
+        #expect(try await stalled.heartbeat([(user: old.user, token: old.token)]) == [old.user])
+        guard case .fenced = try await stalled.complete(old, keepGoing: true) else { Issue.record("a stale complete went through"); return }
+        #expect(try await stalled.retry(old, record: old.record, delay: .zero, clearSending: nil) == false)
+        #expect(try await stalled.release(old) == false)
+
+        // The new holder sends, completes and keeps the user for the next message.
+        #expect(try await other.beginSend(new, index: 0, dedupKey: key) == .send)
+        guard case .done(let next) = try await other.complete(new, keepGoing: true, sentMarker: (key, 0)) else { Issue.record("fenced"); return }
+        #expect(next.map { try? MessageEnvelope(decoding: $0.envelope).message["Content"] } == "two")
+        // A repeat of the same complete (its answer lost) pops nothing more.
+        guard case .done(let again) = try await other.complete(new, keepGoing: true) else { Issue.record("fenced"); return }
+        #expect(again == next)
+        #expect(try await InboundQueue(redis: redis, keys: keys).backlog() == 1)
+        // The reply marked sent is never begun again, whoever holds the user.
+        #expect(try await other.beginSend(new, index: 0, dedupKey: key) == .alreadySent)
+    }
+
+    @Test func aRetryKeepsItsPlaceWhileOtherUsersGoOn() async throws {
+        /// Fails the first attempt of "a1"; its next attempt waits until "b3" was handled (for 30 s at
+        /// most), which only happens if user b was served while a's retry waited.
+        final class FlakyOnce: MessageHandler {
+            let failed = Mutex(false)
+            let bFinished = Mutex(false)
+            func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+                guard case .text(let content, _) = message.kind else { return [] }
+                if content == "a1" {
+                    if failed.withLock({ failed in defer { failed = true }; return !failed }) { throw HandlerError.retryLater("flaky") }
+                    for _ in 0..<3_000 where !bFinished.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                if content == "b3" { bFinished.withLock { $0 = true } }
+                return [.text(content)]
+            }
+        }
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let handler = FlakyOnce()
+        let workers = try (0..<2).map { _ in
+            RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_RETRY_BASE": "200ms", "WORKER_RETRY_MAX": "200ms"], handler: handler))
+        }
+        try await WorkerHarness.enqueue(
+            (1...3).map { try WorkerHarness.text("a\($0)", from: "a", appID: appID) } + (1...3).map { try WorkerHarness.text("b\($0)", from: "b", appID: appID) },
+            appID: appID, redis: redis)
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count == 6 })
+        for worker in workers { await worker.stop() }
+        await fake.stop()
+        let texts = WorkerHarness.deliveredTexts(fake)
+        // a2 and a3 waited for a1's retry, in their place.
+        #expect(texts["a"] == ["a1", "a2", "a3"])
+        #expect(texts["b"] == ["b1", "b2", "b3"])
+        // b did not wait for a's retry.
+        let order = fake.deliveredMessages.compactMap { message -> String? in if case .text(let text) = message.content { return text } else { return nil } }
+        #expect(order.firstIndex(of: "b3")! < order.firstIndex(of: "a1")!, "\(order)")
+    }
+
+    @Test func oneUsersBacklogHoldsOneSlotAndOthersAreServed() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret], faults: FakeWeChatFaults(latency: .milliseconds(250)))
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        try await WorkerHarness.enqueue((0..<80).map { try WorkerHarness.text("paste \($0)", from: "paster", appID: appID) }, appID: appID, redis: redis)
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "16"]))
+        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 2 })
+        try await WorkerHarness.enqueue([try WorkerHarness.text("hi", from: "newcomer", appID: appID)], appID: appID, redis: redis)
+        let served = await WorkerHarness.eventually(seconds: 2) { WorkerHarness.deliveredTexts(fake)["newcomer"] == ["hi"] }
+        let pasterSoFar = WorkerHarness.deliveredTexts(fake)["paster"]?.count ?? 0
+        await worker.stop()
+        await fake.stop()
+        #expect(served, "the newcomer waited behind the paster's backlog")
+        #expect(pasterSoFar < 40, "\(pasterSoFar) of the paster's messages went first")
+        // One slot for the paster: never two of its sends on the wire at once.
+        let sends = fake.calls.filter { $0.path == FakeWeChatAPI.sendPath && $0.message?.toUser == "paster" }.sorted { $0.receivedAt < $1.receivedAt }
+        #expect(zip(sends, sends.dropFirst()).allSatisfy { $1.receivedAt >= $0.answeredAt })
+        let pasted = WorkerHarness.deliveredTexts(fake)["paster"] ?? []
+        #expect(pasted == (0..<pasted.count).map { "paste \($0)" })
+    }
+}
