@@ -4,6 +4,7 @@ set -euo pipefail
 
 needed=()
 dpkg -s libhiredis-dev >/dev/null 2>&1 || needed+=(libhiredis-dev)
+dpkg -s libxml2-dev >/dev/null 2>&1 || needed+=(libxml2-dev)
 command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || needed+=(redis-tools)
 command -v pkg-config >/dev/null 2>&1 || needed+=(pkg-config)

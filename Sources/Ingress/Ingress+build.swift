@@ -50,7 +50,9 @@ struct IngressComponents: Sendable {
             router: router,
             // The idle timeout also bounds a request head sent byte by byte (slowloris): the timer restarts
             // only when a whole head (or body part) has arrived.
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(settings.idleTimeout))),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(timeout: TimeAmount(settings.requestTimeout))],
+                idleTimeout: TimeAmount(settings.idleTimeout))),
             configuration: .init(address: .hostname(configuration.ingressHost, port: configuration.ingressPort), serverName: "wechat-relay-ingress"),
             logger: logger
         )

@@ -16,6 +16,7 @@ import Shared
 /// | `WECHAT_ACCEPT_PLAINTEXT` | `false`: with `WECHAT_AES_KEY` set, an unencrypted push is refused (403) |
 /// | `INGRESS_BIND_NONCE` | `true`: an unencrypted push's timestamp and nonce are bound to its body (``PushBinding``) |
 /// | `INGRESS_IDLE_TIMEOUT_SECONDS` | `30`: a connection silent this long, or whose request head is not complete by then, is closed |
+/// | `INGRESS_REQUEST_TIMEOUT_SECONDS` | `10`: a request whose body has not ended this long after its head is cut off |
 struct IngressSettings: Sendable {
     var path: String
     var maximumBodyBytes: Int
@@ -37,6 +38,8 @@ struct IngressSettings: Sendable {
     /// How long a connection may stay without a complete request part (idle keep-alive, or a head
     /// trickled byte by byte) before the server closes it.
     var idleTimeout: Duration
+    /// How long a request may take from its head to the end of its body (a body sent byte by byte).
+    var requestTimeout: Duration
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
@@ -53,6 +56,7 @@ struct IngressSettings: Sendable {
         acceptPlaintext = try Self.boolean(reader, "WECHAT_ACCEPT_PLAINTEXT", default: false)
         bindNonce = try Self.boolean(reader, "INGRESS_BIND_NONCE", default: true)
         idleTimeout = .seconds(try reader.integer("INGRESS_IDLE_TIMEOUT_SECONDS", default: 30, in: 1...3_600))
+        requestTimeout = .seconds(try reader.integer("INGRESS_REQUEST_TIMEOUT_SECONDS", default: 10, in: 1...3_600))
     }
 
     private static func boolean(_ reader: EnvironmentReader, _ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {

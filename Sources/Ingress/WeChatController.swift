@@ -2,6 +2,7 @@ import CoreMetrics
 import Metrics
 import Hummingbird
 import Logging
+import NIOCore
 import Shared
 
 /// WeChat's callback URL: `GET` answers the server-verification handshake, `POST` receives a push,
@@ -72,9 +73,13 @@ struct WeChatController: Sendable {
         do {
             let buffer = try await request.body.collect(upTo: settings.maximumBodyBytes)
             body = Array(buffer.readableBytesView)
-        } catch {
+        } catch is NIOTooManyBytesError {
             metrics.count(.tooLarge)
             return Self.plain(.contentTooLarge, "body over \(settings.maximumBodyBytes) bytes\n")
+        } catch {
+            // The connection ended (or was cut off by the request timeout) before the body did.
+            metrics.count(.badRequest)
+            return Self.plain(.badRequest, "incomplete body\n")
         }
 
         let received = body

@@ -7,14 +7,16 @@ import Testing
 import Glibc
 #endif
 
-/// Issue 12, item 9: a client that trickles its request head (slowloris) must not hold a connection
-/// forever; the server closes it once it has been idle (no complete request part) for the idle timeout.
+/// Issue 12, item 9: a client that trickles its request (slowloris) must not hold a connection forever:
+/// the server closes it once it has been idle (no complete request part) for the idle timeout, and once a
+/// request has not ended within the request timeout after its head.
 @Suite struct SlowClientTests {
-    /// Sends `bytes` one per second; returns how many were sent when the server closed the connection,
-    /// or nil if it never did.
-    static func trickle(_ bytes: [UInt8], port: Int) throws -> Int? {
+    /// Sends `start` at once, then `bytes` one per second; returns how many of `bytes` were sent when the
+    /// server closed the connection, or nil if it never did.
+    static func trickle(_ bytes: [UInt8], after start: [UInt8] = [], port: Int) throws -> Int? {
         guard let descriptor = Loopback.connect(port: port) else { throw Loopback.Failure(description: "cannot connect") }
         defer { close(descriptor) }
+        if !start.isEmpty, send(descriptor, start, start.count, Int32(MSG_NOSIGNAL)) != start.count { return 0 }
         for (index, byte) in bytes.enumerated() {
             if closedByPeer(descriptor) { return index }
             var value = byte
@@ -43,6 +45,21 @@ import Glibc
         let cutOff = try #require(sentWhenClosed, "the server kept a trickling connection open for the whole head")
         #expect(cutOff < head.count)
         // Ordinary requests are unaffected.
+        #expect(try await ingress.send("GET", "/healthz").status == 200)
+    }
+
+    @Test func aBodySentOneBytePerSecondIsCutOff() async throws {
+        let redis = try await RedisServerProcess()
+        defer { redis.stop() }
+        let ingress = try await RunningIngress.start(redisPort: redis.port, extra: ["INGRESS_REQUEST_TIMEOUT_SECONDS": "2"])
+        defer { ingress.stop() }
+        let body = Array(IngressHarness.textMessage(id: 8080).utf8.prefix(30))
+        let head = Array("POST /wechat?\(IngressHarness.signedQuery()) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+        let port = ingress.port
+        // Each byte restarts the idle timer (30 s here); only the request timeout can end this.
+        let sentWhenClosed = try await offThePool { try Self.trickle(body, after: head, port: port) }
+        let cutOff = try #require(sentWhenClosed, "the server kept a request whose body trickled in open to its end")
+        #expect(cutOff < body.count)
         #expect(try await ingress.send("GET", "/healthz").status == 200)
     }
 }

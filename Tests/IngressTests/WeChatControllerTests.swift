@@ -139,6 +139,28 @@ import Testing
         #expect(try await harness.queuedEntries().count == 1)
     }
 
+    @Test func theDroppedEventsLabelIsABoundedSet() async throws {
+        let harness = try await IngressHarness(extra: ["INGRESS_DROP_EVENTS": "made_up_event_7f3a, location"])
+        defer { harness.close() }
+        @Sendable func event(_ name: String) -> String {
+            """
+            <xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[oUSER]]></FromUserName>\
+            <CreateTime>1714036504</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[\(name)]]></Event></xml>
+            """
+        }
+        try await harness.components.application().test(.router) { client in
+            for name in ["made_up_event_7f3a", "LOCATION", "location"] {
+                try await client.execute(uri: "/wechat?\(IngressHarness.signedQuery())", method: .post, body: ByteBuffer(string: event(name))) { response in
+                    #expect(response.status == .ok)
+                }
+            }
+        }
+        let metrics = String(decoding: harness.components.metrics.render(), as: UTF8.self)
+        #expect(metrics.contains(#"wechat_ingress_dropped_events_total{event="other"} 1"#))
+        #expect(metrics.contains(#"wechat_ingress_dropped_events_total{event="LOCATION"} 2"#))
+        #expect(!metrics.contains("made_up_event_7f3a"))
+    }
+
     @Test func redisDownMeansSpooledThenReplayedWithNothingLostOrDoubled() async throws {
         let server = try await RedisServerProcess()
         defer { server.stop() }

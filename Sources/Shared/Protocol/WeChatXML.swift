@@ -1,11 +1,11 @@
 /// Safe parsing of the `<xml>…</xml>` bodies WeChat pushes, into ``XMLField`` values.
 ///
-/// Uses Foundation's `XMLParser` (libxml2) after a pre-flight pass that
+/// Uses libxml2's streaming `xmlTextReader` (``XMLTreeReader``) after a pre-flight pass that
 /// - refuses bodies over ``Limits/maxBytes``,
 /// - refuses any `<!DOCTYPE`/`<!ENTITY`/other declaration outside CDATA and comments, so no external
 ///   entity is ever fetched and no entity is ever expanded (the parser's declaration callbacks abort as a
-///   second line of defence), and any processing instruction but the leading `<?xml …?>` (Foundation's
-///   parser crashes on `<?pi?>`),
+///   reader refuses DTD and entity nodes as a second line of defence), and any processing instruction
+///   but the leading `<?xml …?>` (WeChat sends none),
 /// - repairs invalid UTF-8 (U+FFFD) and carries C0 control characters, which XML 1.0 forbids but
 ///   WeChat users do send, through the parser unchanged.
 /// Depth and element count are capped while parsing. Every failure is a ``WeChatXMLError``.
@@ -29,7 +29,7 @@ public enum WeChatXML {
     public static func parse(_ bytes: [UInt8], limits: Limits = .default) throws(WeChatXMLError) -> [XMLField] {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes.count) }
         let prepared = try XMLPreflight.prepare(bytes)
-        let root = try XMLTreeBuilder.parse(prepared.bytes, limits: limits)
+        let root = try XMLTreeReader.parse(prepared.bytes, limits: limits)
         guard root.name == "xml" else { throw .unexpectedRoot(root.name) }
         return prepared.restoresControlCharacters ? root.children.map(XMLPreflight.restoreControlCharacters) : root.children
     }

@@ -1,4 +1,4 @@
-/// The byte-level pass that runs before `XMLParser` sees a body (see ``WeChatXML``).
+/// The byte-level pass that runs before the XML parser sees a body (see ``WeChatXML``).
 enum XMLPreflight {
     struct Prepared {
         var bytes: [UInt8]
@@ -72,9 +72,9 @@ enum XMLPreflight {
     /// (a user may well type `<!DOCTYPE` into a chat; it arrives inside CDATA), and any processing
     /// instruction other than the XML declaration at the very start.
     ///
-    /// Processing instructions are refused because swift-corelibs-foundation's `XMLParser` crashes
-    /// (strlen of NULL in `_NSXMLParserProcessingInstruction`) on one without data, e.g. `<?pi?>`;
-    /// found by Fuzz/FuzzXML. WeChat never sends any.
+    /// Processing instructions are refused because WeChat never sends any (swift-corelibs-foundation's
+    /// `XMLParser`, the parser used before ``XMLTreeReader``, crashed on one without data, `<?pi?>`;
+    /// found by Fuzz/FuzzXML).
     static func rejectDeclarations(_ bytes: [UInt8]) throws(WeChatXMLError) {
         let cdataOpen = Array("<![CDATA[".utf8), cdataClose = Array("]]>".utf8)
         let commentOpen = Array("<!--".utf8), commentClose = Array("-->".utf8)
