@@ -182,7 +182,10 @@ struct MessageProcessor: Sendable {
                 try await queue.retry(lease, record: record, delay: delay, clearSending: clearSending)
             })
             guard scheduled else { return Step(outcome: .fenced) }
-            logger.debug("retrying a message of \(OpenIDMask.mask(lease.user)) in \(delay) after attempt \(attempts): \(detail)")
+            // The first failure of a message at info, so a stuck first reply explains itself; later ones at debug.
+            logger.log(
+                level: attempts == 1 ? .info : .debug,
+                "retrying a message of \(OpenIDMask.mask(lease.user)) in \(delay) after attempt \(attempts): \(detail)")
             return Step(outcome: .retryScheduled)
         } catch {
             return Step(outcome: .leftPending)
