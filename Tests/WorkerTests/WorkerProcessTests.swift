@@ -227,6 +227,20 @@ import WeChatFake
         #expect(purge.output.contains("purged 1"))
     }
 
+    @Test func sighupWithoutARulesFileIsLoggedNotFatal() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        // Webhook mode: no rules file to re-read (the compose file still suggests `kill -HUP`).
+        let worker = try startWorkers(1, appID: appID, fake: fake, extra: ["WORKER_WEBHOOK_URL": "http://127.0.0.1:9/hook"])[0]
+        #expect(await WorkerHarness.eventually(seconds: 60) { worker.log.contains("consuming the users' queues") })
+        worker.signal(SIGHUP)
+        #expect(await WorkerHarness.eventually(seconds: 10) { worker.log.contains("SIGHUP: nothing to reload") }, "\(worker.log.suffix(1_000))")
+        #expect(worker.isRunning)
+        #expect(await stop(worker, SIGTERM) == 0)
+        await fake.stop()
+    }
+
     @Test func sighupReloadsTheRulesAndKeepsThemWhenTheNewFileIsBad() async throws {
         let appID = WorkerHarness.uniqueAppID()
         let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
