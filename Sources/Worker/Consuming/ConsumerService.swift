@@ -7,8 +7,9 @@ import Shared
 ///
 /// - takes due users with one script call for all free slots (``LeaseQueue/take(count:)``); when none is
 ///   due, waits on the wake-up list (`BLPOP`, at most 1 s or until the next retry is due);
-/// - a slot keeps its user for the next message only while no other user is due (round-robin otherwise),
-///   so one user's backlog holds one slot and never more;
+/// - a slot keeps its user for the next message only while no other user is due; otherwise it hands the
+///   user back and takes the user due longest in the same script call (round-robin), so one user's backlog
+///   holds one slot and never more, and a busy slot needs no separate take;
 /// - on graceful shutdown stops taking, lets in-flight messages finish up to `shutdownGrace`, then
 ///   cancels the rest and releases their users (head untouched) for other workers.
 ///
@@ -93,8 +94,8 @@ struct ConsumerService: Service {
         return max(0, finished)
     }
 
-    /// Handles a held user's messages until the user is handed back (another user is due, the queue is
-    /// empty, a retry is scheduled, the lease was lost) or the process stops.
+    /// Runs one slot: handles a held user's messages, and the users completing hands it, until it is free
+    /// (nothing due, a retry scheduled, the lease lost) or the process stops.
     private func serve(_ first: Lease) async {
         var lease = first
         while true {
@@ -106,6 +107,10 @@ struct ConsumerService: Service {
                 _ = try? await queue.release(lease)
             }
             guard let next = step.next else { break }
+            if next.token != lease.token {
+                board.drop(lease)
+                board.hold(next)
+            }
             lease = next
         }
         board.drop(lease)

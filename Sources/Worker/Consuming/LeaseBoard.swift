@@ -32,8 +32,14 @@ final class LeaseBoard: Sendable {
     /// One ended slot the consumer counted another way.
     func uncountFinishedSlot() { finishedSlots.subtract(1, ordering: .relaxed) }
 
-    /// Forgets users whose lease the heartbeat found gone (the processing task learns it at its next step).
-    func forget(users: [String]) {
-        leases.withLock { for user in users { $0[user] = nil } }
+    /// Whether this exact lease is still held.
+    func holds(_ lease: (user: String, token: String)) -> Bool {
+        leases.withLock { $0[lease.user] == lease.token }
+    }
+
+    /// Forgets leases the heartbeat found taken over (the processing task learns it at its next step); a
+    /// newer lease of the same user is kept.
+    func forget(_ lost: [(user: String, token: String)]) {
+        leases.withLock { for lease in lost where $0[lease.user] == lease.token { $0[lease.user] = nil } }
     }
 }

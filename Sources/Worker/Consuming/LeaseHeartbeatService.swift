@@ -16,9 +16,13 @@ struct LeaseHeartbeatService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             do {
-                let lost = try await queue.heartbeat(board.held)
+                let held = board.held
+                let gone = Set(try await queue.heartbeat(held))
+                // A slot may have finished a user while the heartbeat was on its way: only a lease the board
+                // still holds with the same token was taken over.
+                let lost = held.filter { gone.contains($0.user) && board.holds($0) }
                 if !lost.isEmpty {
-                    board.forget(users: lost)
+                    board.forget(lost)
                     logger.warning("\(lost.count) leases were taken over by other workers (this process stalled past WORKER_CLAIM_IDLE?); their messages will not be sent from here")
                 }
             } catch {

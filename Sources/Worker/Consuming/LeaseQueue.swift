@@ -23,8 +23,9 @@ struct LeaseQueue: Sendable {
 
     /// How a lease's message finished.
     enum Completion: Sendable {
-        /// Done; `next` is the user's next message when the lease was kept for it.
-        case done(next: QueueRecord?)
+        /// Done; `next` is what the slot does next: the same user's next message under the same lease, or
+        /// another user's head under a new one; nil when the slot is free.
+        case done(next: Lease?)
         /// The lease was gone: nothing changed.
         case fenced
     }
@@ -89,8 +90,9 @@ struct LeaseQueue: Sendable {
     }
 
     /// Finishes the head: pops it (writing `deadLetter` first when given, and the sent marker of reply
-    /// `sentIndex` of `dedupKey` in the same step), then keeps the lease for the user's next message when
-    /// `keepGoing` and no other user is due, else hands the user back to `ready`.
+    /// `sentIndex` of `dedupKey` in the same step); then, when `keepGoing`, keeps the lease for the user's
+    /// next message if no other user is due, else hands the user back to `ready` and takes the user due
+    /// longest for the same slot.
     func complete(
         _ lease: Lease, keepGoing: Bool, sentMarker: (dedupKey: String, index: Int)? = nil, deadLetter: DeadLetterFields? = nil
     ) async throws(RedisError) -> Completion {
@@ -98,7 +100,7 @@ struct LeaseQueue: Sendable {
             RedisArgument(lease.user), RedisArgument(lease.token), RedisArgument(keepGoing ? 1 : 0), leaseMilliseconds,
             deadLetter == nil ? "" : RedisArgument(deadLetterMaximumLength),
             sentMarker.map { RedisArgument(keys.sent($0.dedupKey, index: $0.index)) } ?? "", RedisArgument(Self.sentMarkerSeconds),
-            RedisArgument(bytes: lease.record.bytes),
+            RedisArgument(bytes: lease.record.bytes), RedisArgument(consumer), RedisArgument(keys.userQueuePrefix),
         ]
         if let deadLetter { arguments += deadLetter.arguments(user: lease.user, record: lease.record) }
         let reply = try await redis.run(
@@ -106,12 +108,16 @@ struct LeaseQueue: Sendable {
             keys: [
                 RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.ready), RedisArgument(keys.backlog), RedisArgument(keys.wake),
                 RedisArgument(keys.userQueue(lease.user)), RedisArgument(keys.stalls), RedisArgument(keys.failing), RedisArgument(keys.deadLetters),
-                RedisArgument(keys.activeUsers),
+                RedisArgument(keys.activeUsers), RedisArgument(keys.leaseSequence),
             ],
             arguments: arguments)
         guard let parts = reply.array, let first = parts.first?.integer else { throw .unexpectedReply("the complete script answered \(reply)") }
         if first == 0 { return .fenced }
-        return .done(next: parts.count > 1 ? parts[1].bytes.map(QueueRecord.init(bytes:)) : nil)
+        guard parts.count > 1, let head = parts[1].bytes else { return .done(next: nil) }
+        if parts.count >= 5, let user = parts[2].string, let token = parts[3].string {
+            return .done(next: Lease(user: user, token: token, record: QueueRecord(bytes: head), failingSince: parts[4].string.flatMap { Int64($0) }))
+        }
+        return .done(next: Lease(user: lease.user, token: lease.token, record: QueueRecord(bytes: head), failingSince: nil))
     }
 
     /// Puts the head back in its place with `record` (its attempt raised) and makes the user due again

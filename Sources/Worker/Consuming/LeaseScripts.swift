@@ -54,13 +54,16 @@ enum LeaseScripts {
 
     /// COMPLETE: the head is finished (replied, or dead-lettered when ARGV[5] is set). KEYS: 1 owner,
     /// 2 deadline, 3 ready, 4 backlog, 5 wake, 6 the user's queue, 7 stalls, 8 failing, 9 dead letters,
-    /// 10 active users.
-    /// ARGV: 1 user, 2 token, 3 `1` to keep the lease for the next head when no other user is due,
-    /// 4 lease ms, 5 dead-letter MAXLEN or '' (not a dead letter), 6 a sent marker to write or '',
-    /// 7 its TTL s, 8 the head being completed, 9… dead-letter fields. The sent marker is written even when
-    /// fenced (it records a fact). Idempotent: when the head is no longer ARGV[8] (a repeat after a lost
-    /// answer) nothing is popped again. Returns `{0}` fenced, `{1}` done, `{1, nextHead}` done and the lease
-    /// kept for the next head.
+    /// 10 active users, 11 seq. ARGV: 1 user, 2 token, 3 `1` when the slot goes on (not shutting down),
+    /// 4 lease ms, 5 dead-letter MAXLEN or '' (not a dead letter), 6 a sent marker to write or '', 7 its
+    /// TTL s, 8 the head being completed, 9 consumer name, 10 user queue prefix, 11… dead-letter fields.
+    ///
+    /// The sent marker is written even when fenced (it records a fact). Idempotent: when the head is no
+    /// longer ARGV[8] (a repeat after a lost answer) nothing is popped again. When the slot goes on, it
+    /// keeps the user for its next head if no other user is due, else hands the user back (to the end of
+    /// `ready`) and takes the user due longest, in the same step (one round trip per message instead of two).
+    /// Returns `{0}` fenced, `{1}` done, `{1, nextHead}` done and the same lease kept for the next head,
+    /// `{1, head, user, token, failingSince}` done and another user taken.
     static let complete = RedisScript(
         QueueLua.now + "\n" + QueueLua.signal + "\n"
             + """
@@ -70,15 +73,16 @@ enum LeaseScripts {
               return {1, redis.call('LINDEX', KEYS[6], 0)}
             end
             if ARGV[5] ~= '' then
-              redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[5], '*', unpack(ARGV, 9))
+              redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[5], '*', unpack(ARGV, 11))
             end
             redis.call('LPOP', KEYS[6])
             redis.call('DECR', KEYS[4])
             redis.call('HDEL', KEYS[7], ARGV[1])
             redis.call('HDEL', KEYS[8], ARGV[1])
+            local goingOn = ARGV[3] == '1'
             local nextHead = redis.call('LINDEX', KEYS[6], 0)
             if nextHead then
-              if ARGV[3] == '1' and #redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1) == 0 then
+              if goingOn and #redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1) == 0 then
                 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
                 return {1, nextHead}
               end
@@ -89,6 +93,18 @@ enum LeaseScripts {
             end
             redis.call('HDEL', KEYS[1], ARGV[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
+            if goingOn then
+              for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1)) do
+                redis.call('ZREM', KEYS[3], user)
+                local head = redis.call('LINDEX', ARGV[10] .. user, 0)
+                if head then
+                  local token = redis.call('INCR', KEYS[11]) .. ':' .. ARGV[9]
+                  redis.call('HSET', KEYS[1], user, token)
+                  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), user)
+                  return {1, head, user, token, redis.call('HGET', KEYS[8], user) or ''}
+                end
+              end
+            end
             return {1}
             """
     )

@@ -24,7 +24,8 @@ struct MessageProcessor: Sendable {
         case leftPending
     }
 
-    /// One step of a lease: the outcome, and the user's next message when the lease was kept for it.
+    /// One step of a slot: the outcome, and what the slot does next (the same user's next message, or
+    /// another user taken in the same step).
     struct Step: Sendable {
         var outcome: Outcome
         var next: Lease?
@@ -108,7 +109,7 @@ struct MessageProcessor: Sendable {
             let marker = lastMarker
             switch try await untilRedisAnswers({ () async throws(RedisError) in try await queue.complete(lease, keepGoing: keepGoing, sentMarker: marker) }) {
             case .done(let next):
-                return Step(outcome: .replied(sent: sentNow), next: next.map { Lease(user: lease.user, token: lease.token, record: $0, failingSince: nil) })
+                return Step(outcome: .replied(sent: sentNow), next: next)
             case .fenced:
                 return Step(outcome: .fenced)
             }
@@ -200,7 +201,7 @@ struct MessageProcessor: Sendable {
             guard case .done(let next) = completion else { return Step(outcome: .fenced) }
             logger.warning(
                 "dead-lettered a message of \(OpenIDMask.mask(lease.user)) (\(fields.reason)\(fields.errcode.map { ", errcode \($0)" } ?? ""), \(fields.attempts) attempts): \(fields.detail)")
-            return Step(outcome: .deadLettered(reason: fields.reason), next: next.map { Lease(user: lease.user, token: lease.token, record: $0, failingSince: nil) })
+            return Step(outcome: .deadLettered(reason: fields.reason), next: next)
         } catch {
             return Step(outcome: .leftPending)
         }
