@@ -20,7 +20,10 @@ struct WorkerBench {
         let binDirectory = arguments[1]
         let redisURL = arguments[2]
         let environment = ProcessInfo.processInfo.environment
-        let concurrency = Int(environment["BENCH_CONCURRENCY"] ?? "") ?? 64
+        let throughputConcurrency = Int(environment["BENCH_CONCURRENCY"] ?? "") ?? 64
+        // At 100 ms, 16 users per process keep 4 processes' bound (640/s) under what 2 shared cores can
+        // carry, so the cells measure how the design scales rather than the machine's CPU ceiling.
+        let scalingConcurrency = Int(environment["BENCH_SCALING_CONCURRENCY"] ?? "") ?? 16
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .error
@@ -33,6 +36,7 @@ struct WorkerBench {
         print("|---:|---:|---:|---:|---:|---:|---:|---|")
         for latency in [0, 100] {
             var single: Double?
+            let concurrency = latency == 0 ? throughputConcurrency : scalingConcurrency
             for processes in latency == 0 ? [1, 2] : [1, 2, 4] {
                 let count = latency == 0 ? Int(environment["BENCH_MESSAGES"] ?? "") ?? 20_000 : processes * concurrency * 30
                 let rate = try await cell(
