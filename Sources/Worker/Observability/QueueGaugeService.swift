@@ -1,7 +1,7 @@
 import ServiceLifecycle
 import Shared
 
-/// Refreshes the queue gauges (`worker status`'s figures) every `WORKER_TRIM_INTERVAL`.
+/// Refreshes the queue gauges (`worker status`'s figures) every `WORKER_GAUGE_INTERVAL`.
 struct QueueGaugeService: Service {
     let redis: RedisClient
     let keys: QueueKeys
