@@ -67,8 +67,10 @@ struct LeaseQueue: Sendable {
 
     /// Waits for a wake-up signal (a user became ready) for at most `timeout`.
     func waitForWork(timeout: Duration) async throws(RedisError) {
-        let seconds = Double(max(timeout.milliseconds, 10)) / 1000
-        try await redis.send("BLPOP", RedisArgument(keys.wake), RedisArgument(String(format3(seconds))))
+        let milliseconds = max(timeout.milliseconds, 10)
+        // BLPOP takes decimal seconds.
+        let seconds = "\(milliseconds / 1000).\(String(milliseconds % 1000 + 1000).dropFirst())"
+        try await redis.send("BLPOP", RedisArgument(keys.wake), RedisArgument(seconds))
     }
 
     func beginSend(_ lease: Lease, index: Int, dedupKey: String) async throws(RedisError) -> SendPermission {
@@ -165,10 +167,5 @@ struct LeaseQueue: Sendable {
             arguments: [RedisArgument(keys.userQueuePrefix), RedisArgument(maximumStalls), RedisArgument(limit), RedisArgument(deadLetterMaximumLength)])
         let parts = reply.array ?? []
         return (Int(parts.first?.integer ?? 0), Int(parts.count > 1 ? parts[1].integer ?? 0 : 0))
-    }
-
-    private func format3(_ seconds: Double) -> String {
-        let milliseconds = Int((seconds * 1000).rounded())
-        return "\(milliseconds / 1000).\(String(milliseconds % 1000 + 1000).dropFirst())"
     }
 }

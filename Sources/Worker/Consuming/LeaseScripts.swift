@@ -5,24 +5,35 @@ import Shared
 /// is still the user's owner (fencing): a worker that stalled past its lease and lost the user changes
 /// nothing. docs/ordering.md explains the design.
 enum LeaseScripts {
+    /// `grant(ready, owner, deadline, seq, failing, user, leaseMs, consumer, queuePrefix)`: takes `user`
+    /// out of `ready` and, when its queue has a head, gives it a fresh token and a deadline; returns
+    /// `head, token, failingSince` (or nil when the queue is empty). TAKE and COMPLETE grant the same way.
+    static let grant = """
+        local function grant(ready, owner, deadline, seq, failing, user, leaseMs, consumer, queuePrefix)
+          redis.call('ZREM', ready, user)
+          local head = redis.call('LINDEX', queuePrefix .. user, 0)
+          if not head then return nil end
+          local token = redis.call('INCR', seq) .. ':' .. consumer
+          redis.call('HSET', owner, user, token)
+          redis.call('ZADD', deadline, now + tonumber(leaseMs), user)
+          return head, token, redis.call('HGET', failing, user) or ''
+        end
+        """
+
     /// TAKE. KEYS: 1 ready, 2 owner, 3 deadline, 4 seq, 5 failing. ARGV: 1 most users, 2 lease ms,
     /// 3 consumer name, 4 user queue prefix. Returns `{wait, user, token, head, failingSince, …}`: `wait`
     /// is -1, or when nothing was due the ms until the next user is (-1: no user waits at all).
     static let take = RedisScript(
-        QueueLua.now + "\n"
+        QueueLua.now + "\n" + grant + "\n"
             + """
             local out = {}
             for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))) do
-              redis.call('ZREM', KEYS[1], user)
-              local head = redis.call('LINDEX', ARGV[4] .. user, 0)
+              local head, token, failing = grant(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], user, ARGV[2], ARGV[3], ARGV[4])
               if head then
-                local token = redis.call('INCR', KEYS[4]) .. ':' .. ARGV[3]
-                redis.call('HSET', KEYS[2], user, token)
-                redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), user)
                 out[#out + 1] = user
                 out[#out + 1] = token
                 out[#out + 1] = head
-                out[#out + 1] = redis.call('HGET', KEYS[5], user) or ''
+                out[#out + 1] = failing
               end
             end
             local wait = -1
@@ -65,7 +76,7 @@ enum LeaseScripts {
     /// Returns `{0}` fenced, `{1}` done, `{1, nextHead}` done and the same lease kept for the next head,
     /// `{1, head, user, token, failingSince}` done and another user taken.
     static let complete = RedisScript(
-        QueueLua.now + "\n" + QueueLua.signal + "\n"
+        QueueLua.now + "\n" + QueueLua.signal + "\n" + grant + "\n"
             + """
             if ARGV[6] ~= '' then redis.call('SET', ARGV[6], '1', 'EX', ARGV[7]) end
             if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {0} end
@@ -95,14 +106,8 @@ enum LeaseScripts {
             redis.call('ZREM', KEYS[2], ARGV[1])
             if goingOn then
               for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1)) do
-                redis.call('ZREM', KEYS[3], user)
-                local head = redis.call('LINDEX', ARGV[10] .. user, 0)
-                if head then
-                  local token = redis.call('INCR', KEYS[11]) .. ':' .. ARGV[9]
-                  redis.call('HSET', KEYS[1], user, token)
-                  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), user)
-                  return {1, head, user, token, redis.call('HGET', KEYS[8], user) or ''}
-                end
+                local head, token, failing = grant(KEYS[3], KEYS[1], KEYS[2], KEYS[11], KEYS[8], user, ARGV[4], ARGV[9], ARGV[10])
+                if head then return {1, head, user, token, failing} end
               end
             end
             return {1}

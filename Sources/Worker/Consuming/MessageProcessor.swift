@@ -76,7 +76,7 @@ struct MessageProcessor: Sendable {
                 if Task.isCancelled { return Step(outcome: .leftPending) }
                 switch try await untilRedisAnswers({ () async throws(RedisError) in try await queue.beginSend(lease, index: index, dedupKey: envelope.dedupKey) }) {
                 case .fenced:
-                    logger.warning("lost the lease of \(OpenIDMask.mask(lease.user)) (stalled past WORKER_CLAIM_IDLE?); another worker has it, nothing sent")
+                    logger.warning("lost the lease of \(DedupKey.maskOpenID(lease.user)) (stalled past WORKER_CLAIM_IDLE?); another worker has it, nothing sent")
                     return Step(outcome: .fenced)
                 case .alreadySent:
                     continue
@@ -114,7 +114,7 @@ struct MessageProcessor: Sendable {
                 return Step(outcome: .fenced)
             }
         } catch {
-            logger.warning("redis error while finishing a message of \(OpenIDMask.mask(lease.user)): \(error); left for the next holder")
+            logger.warning("redis error while finishing a message of \(DedupKey.maskOpenID(lease.user)): \(error); left for the next holder")
             return Step(outcome: .leftPending)
         }
     }
@@ -186,7 +186,7 @@ struct MessageProcessor: Sendable {
             // The first failure of a message at info, so a stuck first reply explains itself; later ones at debug.
             logger.log(
                 level: attempts == 1 ? .info : .debug,
-                "retrying a message of \(OpenIDMask.mask(lease.user)) in \(delay) after attempt \(attempts): \(detail)")
+                "retrying a message of \(DedupKey.maskOpenID(lease.user)) in \(delay) after attempt \(attempts): \(detail)")
             return Step(outcome: .retryScheduled)
         } catch {
             return Step(outcome: .leftPending)
@@ -200,7 +200,7 @@ struct MessageProcessor: Sendable {
             })
             guard case .done(let next) = completion else { return Step(outcome: .fenced) }
             logger.warning(
-                "dead-lettered a message of \(OpenIDMask.mask(lease.user)) (\(fields.reason)\(fields.errcode.map { ", errcode \($0)" } ?? ""), \(fields.attempts) attempts): \(fields.detail)")
+                "dead-lettered a message of \(DedupKey.maskOpenID(lease.user)) (\(fields.reason)\(fields.errcode.map { ", errcode \($0)" } ?? ""), \(fields.attempts) attempts): \(fields.detail)")
             return Step(outcome: .deadLettered(reason: fields.reason), next: next)
         } catch {
             return Step(outcome: .leftPending)
