@@ -17,3 +17,9 @@ echo "test: redis-server $(redis-server --version | awk '{print $3}') on $REDIS_
 swift build --build-tests
 export RELAY_BIN_DIR="$(swift build --show-bin-path)"
 swift test --skip-build --parallel "$@"
+
+# The web demo page in a real browser (headless Chromium through Playwright), after the Swift tests; a
+# filtered run (`make test ARGS`, `--filter X`) leaves it out.
+if [ "$#" -eq 0 ]; then
+    RELAY_BIN_DIR="$RELAY_BIN_DIR" bash scripts/test-browser.sh
+fi

@@ -53,18 +53,9 @@ struct IngressSettings: Sendable {
         streamMaximumLength = try reader.integer("QUEUE_MAXLEN", default: 1_000_000, in: 1_000...1_000_000_000)
         dedupWindowSeconds = try reader.integer("QUEUE_DEDUP_SECONDS", default: 600, in: 600...604_800)
         enqueueDeadline = .milliseconds(try reader.integer("INGRESS_ENQUEUE_DEADLINE_MS", default: 1_000, in: 50...4_000))
-        acceptPlaintext = try Self.boolean(reader, "WECHAT_ACCEPT_PLAINTEXT", default: false)
-        bindNonce = try Self.boolean(reader, "INGRESS_BIND_NONCE", default: true)
+        acceptPlaintext = try reader.boolean("WECHAT_ACCEPT_PLAINTEXT", default: false)
+        bindNonce = try reader.boolean("INGRESS_BIND_NONCE", default: true)
         idleTimeout = .seconds(try reader.integer("INGRESS_IDLE_TIMEOUT_SECONDS", default: 30, in: 1...3_600))
         requestTimeout = .seconds(try reader.integer("INGRESS_REQUEST_TIMEOUT_SECONDS", default: 10, in: 1...3_600))
-    }
-
-    private static func boolean(_ reader: EnvironmentReader, _ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
-        switch reader.string(name)?.lowercased() {
-        case nil: return fallback
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
-        case let other?: throw ConfigurationError(variable: name, problem: "must be true or false, got '\(other)'")
-        }
     }
 }

@@ -15,7 +15,8 @@ import Foundation
 /// it directly and `wxsim api` wraps it.
 ///
 /// It serves `/cgi-bin/token` (classic), `/cgi-bin/stable_token`, `/cgi-bin/message/custom/send` and
-/// `/cgi-bin/message/custom/typing`, validating like WeChat: unknown appid → 40013, wrong secret →
+/// `/cgi-bin/message/custom/typing`, web-page OAuth and the JS-SDK's ticket (FakeWeChatAPI+Web.swift),
+/// validating like WeChat: unknown appid → 40013, wrong secret →
 /// 40125, missing token → 41001, unknown token → 40001, expired token → 42001, a body that is not a
 /// customer-service message → 47001, no `touser` → 40003, a bad typing command → 45072. Every call is
 /// recorded (``calls``), and ``faults`` injects -1, HTTP 500, latency, token expiry and a permanent
@@ -36,12 +37,12 @@ public final class FakeWeChatAPI: Sendable {
     /// `wxsim chat` and `wxsim load` in other processes see the replies.
     public static let repliesPath = "/wxsim/replies"
 
-    private struct TokenRecord {
+    struct TokenRecord {
         var appID: String
         var expiresAt: ContinuousClock.Instant
     }
 
-    private struct State {
+    struct State {
         var apps: [String: String]
         var faults: FakeWeChatFaults
         var tokens: [String: TokenRecord] = [:]
@@ -56,9 +57,11 @@ public final class FakeWeChatAPI: Sendable {
         var group: ServiceGroup?
         /// Set by ``stop()``: long-polls answer at once, so shutdown need not wait out their `wait`.
         var isStopping = false
+        /// Web-page OAuth and the JS-SDK (``FakeWebState``).
+        var web = FakeWebState()
     }
 
-    private let state: Mutex<State>
+    let state: Mutex<State>
     /// Seconds of validity of issued tokens (`expires_in`).
     public let tokenLifetimeSeconds: Int
     /// How long a classic token stays valid after a newer one was issued (WeChat: about 5 minutes).
@@ -97,6 +100,7 @@ public final class FakeWeChatAPI: Sendable {
         router.post(RouterPath(Self.sendPath)) { request, _ in await self.customerService(request, path: Self.sendPath) }
         router.post(RouterPath(Self.typingPath)) { request, _ in await self.customerService(request, path: Self.typingPath) }
         router.get(RouterPath(Self.repliesPath)) { request, _ in await self.replies(request) }
+        addWebRoutes(to: router)
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
@@ -235,10 +239,7 @@ public final class FakeWeChatAPI: Sendable {
         let token = request.uri.queryParameters["access_token"].map(String.init)
         let text = String(decoding: body, as: UTF8.self)
         guard let token, !token.isEmpty else { return answer(path: path, errcode: 41001, errmsg: "access_token missing", body: body, arrivedAt: arrived) }
-        let (appID, tokenError) = state.withLock { state -> (String?, Int?) in
-            guard let record = state.tokens[token] else { return (nil, 40001) }
-            return (record.appID, record.expiresAt > .now ? nil : 42001)
-        }
+        let (appID, tokenError) = check(accessToken: token)
         if let tokenError {
             return answer(path: path, errcode: tokenError, errmsg: tokenError == 42001 ? "access_token expired" : "invalid credential, access_token is invalid or not latest", appID: appID, body: body, arrivedAt: arrived)
         }
@@ -278,6 +279,15 @@ public final class FakeWeChatAPI: Sendable {
         return response
     }
 
+    /// The AppID an access_token belongs to, and the errcode WeChat answers for it (40001 unknown,
+    /// 42001 expired; nil when valid).
+    func check(accessToken token: String) -> (appID: String?, errcode: Int?) {
+        state.withLock { state -> (String?, Int?) in
+            guard let record = state.tokens[token] else { return (nil, 40001) }
+            return (record.appID, record.expiresAt > .now ? nil : 42001)
+        }
+    }
+
     private func replies(_ request: Request) async -> Response {
         let query = request.uri.queryParameters
         // No `after`: nothing but the current position, for a client that wants only what comes next.
@@ -302,7 +312,7 @@ public final class FakeWeChatAPI: Sendable {
 
     // MARK: Helpers
 
-    private func answer(
+    func answer(
         path: String, errcode: Int, errmsg: String, appID: String? = nil, message: CustomerServiceMessage? = nil, body: [UInt8],
         arrivedAt: Int64 = WallClock.milliseconds()
     ) -> Response {
@@ -310,24 +320,24 @@ public final class FakeWeChatAPI: Sendable {
         return Self.json(#"{"errcode":\#(errcode),"errmsg":"\#(errmsg)"}"#)
     }
 
-    private func record(_ call: FakeWeChatCall) {
+    func record(_ call: FakeWeChatCall) {
         state.withLock { $0.calls.append(call) }
         onCall?(call)
     }
 
-    private func delay() async {
+    func delay() async {
         let faults = self.faults
         var latency = faults.latency
         if faults.latencyJitter > .zero { latency += faults.latencyJitter * Double.random(in: 0...1) }
         if latency > .zero { try? await Task.sleep(for: latency) }
     }
 
-    private static func body(of request: Request) async -> [UInt8] {
+    static func body(of request: Request) async -> [UInt8] {
         guard let buffer = try? await request.body.collect(upTo: 1 << 20) else { return [] }
         return Array(buffer.readableBytesView)
     }
 
-    private static func json(_ text: String) -> Response {
+    static func json(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -27,6 +27,16 @@ public struct EnvironmentReader: Sendable {
         return number
     }
 
+    /// `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (any case); anything else is an error.
+    public func boolean(_ name: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        switch string(name)?.lowercased() {
+        case nil: return fallback
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        case let other?: throw ConfigurationError(variable: name, problem: "must be true or false, got '\(other)'")
+        }
+    }
+
     /// A comma-separated list; blank items are dropped.
     public func list(_ name: String) -> [String] {
         (string(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }

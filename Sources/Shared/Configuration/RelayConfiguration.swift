@@ -1,14 +1,15 @@
-/// The settings both services read from the environment, validated once at start-up.
+/// The settings every service reads from the environment, validated once at start-up (`web` reads its
+/// own `WEB_*` variables in `WebSettings`).
 ///
 /// | variable | default | used by |
 /// | --- | --- | --- |
 /// | `REDIS_URL` | `redis://127.0.0.1:6379/0` | both |
 /// | `WECHAT_TOKEN` | required | ingress |
-/// | `WECHAT_APPID` | required | both |
-/// | `WECHAT_APPSECRET` | required | worker |
+/// | `WECHAT_APPID` | required | all |
+/// | `WECHAT_APPSECRET` | required | worker, web |
 /// | `WECHAT_AES_KEY` | none (plaintext mode) | both |
 /// | `WECHAT_AES_KEY_PREVIOUS` | none | ingress (key rotation) |
-/// | `WECHAT_API_BASE` | `https://api.weixin.qq.com` | worker |
+/// | `WECHAT_API_BASE` | `https://api.weixin.qq.com` | worker, web |
 /// | `INGRESS_HOST` / `INGRESS_PORT` | `0.0.0.0` / `8080` | ingress |
 /// | `WORKER_CONCURRENCY` | `16` | worker |
 /// | `WORKER_RULES` | none (built-in replies) | worker |
@@ -16,7 +17,7 @@
 public struct RelayConfiguration: Sendable {
     /// Which service is reading: each requires its own variables.
     public enum Role: String, Sendable {
-        case ingress, worker
+        case ingress, worker, web
     }
 
     public var redisURL: RedisURL
@@ -49,7 +50,7 @@ public struct RelayConfiguration: Sendable {
         redisPoolSize = try integer("REDIS_POOL_SIZE", default: 4, in: 1...256)
         appID = try required("WECHAT_APPID")
         wechatToken = role == .ingress ? try required("WECHAT_TOKEN") : value("WECHAT_TOKEN")
-        appSecret = role == .worker ? try required("WECHAT_APPSECRET") : value("WECHAT_APPSECRET")
+        appSecret = role == .worker || role == .web ? try required("WECHAT_APPSECRET") : value("WECHAT_APPSECRET")
         aesKey = try Self.aesKey(value("WECHAT_AES_KEY"), variable: "WECHAT_AES_KEY")
         previousAESKey = try Self.aesKey(value("WECHAT_AES_KEY_PREVIOUS"), variable: "WECHAT_AES_KEY_PREVIOUS")
         apiBase = value("WECHAT_API_BASE") ?? "https://api.weixin.qq.com"

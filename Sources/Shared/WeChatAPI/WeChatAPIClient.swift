@@ -8,8 +8,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The raw WeChat API calls this project makes, over one shared AsyncHTTPClient: fetching a token and
-/// posting a JSON body with a token. No caching and no retries here: ``AccessTokenProvider`` and
+/// The raw WeChat API calls this project makes, over one shared AsyncHTTPClient: fetching a token or a
+/// ticket, posting a JSON body with a token, and plain GETs. No caching and no retries here: ``AccessTokenProvider`` and
 /// ``CustomerServiceSender`` decide those.
 ///
 /// Thread safety: every method may be called from any task; the HTTP client is event-loop driven and
@@ -64,6 +64,24 @@ public struct WeChatAPIClient: Sendable {
         if let code = reply["errcode"]?.int, code != 0 {
             throw .api(errcode: code, errmsg: reply["errmsg"]?.string ?? "")
         }
+    }
+
+    /// `GET path?query`: the answer's JSON object when `errcode` is 0 (or absent), else `.api`. For the
+    /// calls that carry their credential in the query (`/sns/*` with the user's web token,
+    /// `/cgi-bin/ticket/getticket` with the access_token).
+    public func get(path: String, query: [(String, String)]) async throws(WeChatAPIError) -> [String: JSONValue] {
+        let reply = try await call(.GET, path: path, query: query, body: nil)
+        if let code = reply["errcode"]?.int, code != 0 {
+            throw .api(errcode: code, errmsg: reply["errmsg"]?.string ?? "")
+        }
+        return reply
+    }
+
+    /// `GET /cgi-bin/ticket/getticket?type=jsapi`: a jsapi_ticket (or `wx_card` ticket) for the JS-SDK.
+    public func fetchTicket(type: String = "jsapi", accessToken: String) async throws(WeChatAPIError) -> AccessToken {
+        let reply = try await get(path: "/cgi-bin/ticket/getticket", query: [("access_token", accessToken), ("type", type)])
+        guard let ticket = reply["ticket"]?.string, !ticket.isEmpty else { throw .invalidResponse("no ticket in the getticket reply") }
+        return AccessToken(value: ticket, expiresIn: reply["expires_in"]?.int ?? 7200)
     }
 
     private func call(_ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?) async throws(WeChatAPIError) -> [String: JSONValue] {

@@ -1,16 +1,15 @@
-import Shared
 import Synchronization
 
-/// Whether Redis answers, as the worker's `/readyz` reports it: a background probe sends `PING` every
+/// Whether Redis answers, as the worker's and web's `/readyz` report it: a background probe sends `PING` every
 /// ``interval`` and counts it failed when no answer came within ``timeout`` (far below the client's 5 s
 /// command timeout), so the endpoint answers at once from the last result and never waits for Redis.
 ///
 /// At most one `PING` is in flight: on a frozen Redis the one sent waits out the client's timeout in its
 /// own task, while the probe reports "not ready" as soon as it is older than ``timeout``.
-final class RedisReadiness: Sendable {
-    let redis: RedisClient
-    let interval: Duration
-    let timeout: Duration
+public final class RedisReadiness: Sendable {
+    public let redis: RedisClient
+    public let interval: Duration
+    public let timeout: Duration
     private let state = Mutex(State())
 
     private struct State {
@@ -19,19 +18,19 @@ final class RedisReadiness: Sendable {
         var pingSentAt: ContinuousClock.Instant?
     }
 
-    init(redis: RedisClient, interval: Duration = .milliseconds(500), timeout: Duration = .milliseconds(500)) {
+    public init(redis: RedisClient, interval: Duration = .milliseconds(500), timeout: Duration = .milliseconds(500)) {
         self.redis = redis
         self.interval = interval
         self.timeout = timeout
     }
 
     /// The last result, and why when not ready.
-    var status: (ready: Bool, reason: String) {
+    public var status: (ready: Bool, reason: String) {
         state.withLock { ($0.ready, $0.reason) }
     }
 
     /// Probes until the task is cancelled.
-    func run() async {
+    public func run() async {
         while !Task.isCancelled {
             probe()
             try? await Task.sleep(for: interval)
