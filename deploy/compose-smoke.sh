@@ -2,8 +2,8 @@
 # make smoke-compose: docker-compose.yml itself, run by Debian's docker-compose against podman's Docker
 # API (no Docker engine here), with the images deploy/smoke.sh built (run that first; no registry can be
 # pulled from, so REDIS_IMAGE and RELAY_IMAGE point at them and nothing is built):
-#  1. `--env-file deploy/demo.env --profile demo up -d`: redis, ingress, 2 workers (deploy.replicas), wxsim
-#  2. the ingress's /readyz on the published loopback port, each worker's /readyz and route to wxsim;
+#  1. `--env-file deploy/demo.env --profile demo up -d`: redis, ingress, 2 workers (deploy.replicas), web, wxsim
+#  2. the ingress's and web's /readyz on their published loopback ports, each worker's /readyz and route to wxsim;
 #     the README's `exec ingress wxsim send --wait` (a failure prints the queue's state and the logs)
 #  3. `up -d --scale worker=4`: messages reach all four workers
 # Podman runs HEALTHCHECKs from systemd timers, and there is no systemd here, so a background loop runs
@@ -24,7 +24,9 @@ pids=()
 # No .env from the work tree: the public demo account of deploy/demo.env (the compose file has no
 # credentials of its own and refuses to start without them).
 compose=(docker-compose --project-name "$project" --env-file deploy/demo.env --profile demo)
-export DOCKER_HOST="unix://$scratch/podman.sock" RELAY_IMAGE="$image" REDIS_IMAGE="$redis_image" INGRESS_PUBLISHED_PORT="$port"
+web_port="${SMOKE_COMPOSE_WEB_PORT:-18081}"
+export DOCKER_HOST="unix://$scratch/podman.sock" RELAY_IMAGE="$image" REDIS_IMAGE="$redis_image" INGRESS_PUBLISHED_PORT="$port" \
+    WEB_PUBLISHED_PORT="$web_port" WXSIM_PUBLISHED_PORT="${SMOKE_COMPOSE_WXSIM_PORT:-19080}"
 
 cleanup() {
     local status=$?
@@ -67,6 +69,8 @@ wait_for 60 all_healthy
 
 step "readiness on 127.0.0.1:$port and of both workers, and the README's round trip"
 wait_for 30 curl -fsS "http://127.0.0.1:$port/readyz"
+# web reached Redis, on its own published loopback port.
+wait_for 30 curl -fsS "http://127.0.0.1:$web_port/readyz"
 # Healthy is only alive: each worker must have reached Redis, and its route to the fake API must resolve.
 for n in 1 2; do
     wait_for 30 "${compose[@]}" exec -T --index "$n" worker wxsim probe http://127.0.0.1:9464/readyz

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make smoke: the containers for real, on this machine, with podman and runc (slow: not in CI).
-#  1. release binaries: ingress, worker, wxsim (--static-swift-stdlib, scratch path .build-static)
+#  1. release binaries: ingress, worker, web, wxsim (--static-swift-stdlib, scratch path .build-static)
 #  2. a Debian bookworm base image made here with debootstrap, since no registry image can be pulled;
 #     its root file system is cached in .cache/deploy/ (git-ignored), the image in podman's store
 #  3. the runtime image from deploy/Dockerfile's `prebuilt` target: the same runtime stage as the
@@ -62,7 +62,7 @@ bash scripts/deps.sh podman runc debootstrap netavark aardvark-dns binutils
 if [ -z "${SMOKE_IMAGE:-}" ]; then
     step "release binaries (--static-swift-stdlib, .build-static)"
     build=(swift build -c release --static-swift-stdlib --scratch-path .build-static)
-    for product in ingress worker wxsim; do "${build[@]}" --product "$product"; done
+    for product in ingress worker web wxsim; do "${build[@]}" --product "$product"; done
     bin="$("${build[@]}" --show-bin-path)"
 fi
 
@@ -90,7 +90,7 @@ if [ -z "${SMOKE_IMAGE:-}" ]; then
     step "runtime image $image (deploy/Dockerfile --target prebuilt)"
     context="$scratch/context"
     mkdir -p "$context/bin" "$context/deploy"
-    for product in ingress worker wxsim; do strip -o "$context/bin/$product" "$bin/$product"; done
+    for product in ingress worker web wxsim; do strip -o "$context/bin/$product" "$bin/$product"; done
     cp deploy/healthcheck.sh "$context/deploy/"
     # --format docker keeps HEALTHCHECK (the OCI image format has no such field).
     "${podman[@]}" build --quiet --format docker "${limits[@]}" -f deploy/Dockerfile --target prebuilt \
