@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make run: the whole product on this machine, stopped together on Ctrl-C.
-#   Redis (append-only file on, data in .run/redis), the ingress on 127.0.0.1:8080 and two workers.
+#   Redis (append-only file on, data in .run/redis), the ingress on 127.0.0.1:8080, two workers, and
+#   `web` (OAuth and JS-SDK signatures) on 127.0.0.1:8081 with its demo page at /demo.
 #   Without WeChat credentials in the environment it is the full local demo: `wxsim api` (a fake
 #   api.weixin.qq.com on 127.0.0.1:9080) takes the workers' replies and prints them, with the demo
 #   account in safe mode; `make chat` (or `wxsim chat`) in a second terminal talks to it.
@@ -67,8 +68,27 @@ fi
 "$bin/ingress" & pids+=($!)
 WORKER_METRICS_PORT="${RUN_WORKER_METRICS_PORT:-9464}" "$bin/worker" & pids+=($!)
 WORKER_METRICS_PORT="$(( ${RUN_WORKER_METRICS_PORT:-9464} + 1 ))" "$bin/worker" & pids+=($!)
+
+# web: the pages side (OAuth, JS-SDK). In the demo the fake also plays WeChat's authorize page and jweixin.js.
+export WEB_HOST="${WEB_HOST:-127.0.0.1}"
+export WEB_PORT="${WEB_PORT:-8081}"
+export WEB_PUBLIC_URL="${WEB_PUBLIC_URL:-http://${WEB_HOST}:${WEB_PORT}}"
+if [ "$demo" = 1 ]; then
+    export WECHAT_OPEN_BASE="$WECHAT_API_BASE"
+    export WEB_JSSDK_SCRIPT="${WECHAT_API_BASE}/wxsim/jweixin.js"
+    export WEB_DEMO_PAGE="${WEB_DEMO_PAGE:-true}"
+fi
+if [ -z "${WEB_SESSION_SECRET:-}" ]; then
+    # A new secret per run: sessions end with the run. Set WEB_SESSION_SECRET to keep them.
+    WEB_SESSION_SECRET="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+    export WEB_SESSION_SECRET
+fi
+"$bin/web" & pids+=($!)
+web_url="http://${WEB_HOST}:${WEB_PORT}"
+
 ingress_url="http://${INGRESS_HOST}:${INGRESS_PORT}"
 wait_for "$ingress_url/readyz"
+wait_for "$web_url/readyz"
 
 wxsim="${bin#"$PWD"/}/wxsim"
 # Non-default ports must be passed to wxsim.
@@ -81,8 +101,11 @@ if [ "$demo" = 1 ]; then
     if [ -z "$where" ]; then echo "         make chat             (or: $wxsim chat)"; else echo "         $wxsim chat$where"; fi
     echo "     or send one message and wait for the reply:"
     echo "         $wxsim send$where --wait 5 \"hello\""
+    echo "     The web demo page (sign-in through the fake WeChat, then the JS-SDK): open ${web_url}/demo"
+    echo "     or sign in from the terminal: $wxsim oauth ${web_url}"
 else
     echo "run: ready for AppID ${WECHAT_APPID}: point the WeChat console's URL at ${ingress_url}/wechat (through TLS on 443, see README)."
+    echo "     web (OAuth, JS-SDK) on ${web_url}: see README \"Web pages\" for the console's domains."
 fi
 echo "     Ctrl-C stops everything."
 wait -n "${pids[@]}" || true

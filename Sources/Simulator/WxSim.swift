@@ -1,7 +1,8 @@
 import ArgumentParser
 
 /// `wxsim`: WeChat on a laptop. A fake `api.weixin.qq.com` (`api`), a user sending messages to the
-/// ingress as WeChat would (`send`, `chat`), and an end-to-end load generator (`load`).
+/// ingress as WeChat would (`send`, `chat`), an end-to-end load generator (`load`), and a user's browser
+/// signing in on a web page (`oauth`).
 @main
 struct WxSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,6 +12,6 @@ struct WxSim: AsyncParsableCommand {
             Credentials come from the flags, else WECHAT_TOKEN, WECHAT_APPID, WECHAT_APPSECRET and \
             WECHAT_AES_KEY, else the demo account that `make run` uses.
             """,
-        subcommands: [APICommand.self, SendCommand.self, ChatCommand.self, LoadCommand.self, ProbeCommand.self]
+        subcommands: [APICommand.self, SendCommand.self, ChatCommand.self, LoadCommand.self, ProbeCommand.self, OAuthCommand.self]
     )
 }

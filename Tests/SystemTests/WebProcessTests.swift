@@ -13,16 +13,17 @@ extension SystemTests {
         static let sessionSecret = "system-test-session-secret-0123456789"
 
         /// Starts `count` web processes for a new AppID; returns them with their base URLs.
-        static func startWebs(_ count: Int, fake: FakeWeChatAPI, appID: String) async throws -> [(ServiceProcess, String)] {
+        static func startWebs(_ count: Int, fake: FakeWeChatAPI, appID: String, publicURL: String? = nil) async throws -> [(ServiceProcess, String)] {
             var webs: [(ServiceProcess, String)] = []
             for _ in 0..<count {
                 let port = try Loopback.freePort()
                 let base = "http://127.0.0.1:\(port)"
+                let publicURL = publicURL ?? "http://relay.test"
                 let process = try ServiceProcess("web", environment: [
                     "REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": "web-secret",
                     "WECHAT_API_BASE": fake.baseURL, "WECHAT_OPEN_BASE": fake.baseURL, "WEB_HOST": "127.0.0.1", "WEB_PORT": String(port),
                     // All processes stand behind one public name, as behind a load balancer.
-                    "WEB_PUBLIC_URL": "http://relay.test", "WEB_ALLOWED_RETURN": "http://relay.test", "WEB_JSSDK_DOMAINS": "https://app.example.com",
+                    "WEB_PUBLIC_URL": publicURL, "WEB_ALLOWED_RETURN": publicURL, "WEB_JSSDK_DOMAINS": "https://app.example.com",
                     "WEB_SESSION_SECRET": sessionSecret,
                 ])
                 webs.append((process, base))
@@ -96,6 +97,33 @@ extension SystemTests {
             #expect(try await Self.response("\(webs[1].1)/oauth/callback?\(query)").status == 302)
             #expect(fake.codeExchanges.count == 1)
             for (process, _) in webs { #expect(!process.log.contains("FAKECODE"), "a code reached the log") }
+            await fake.stop()
+        }
+    
+        @Test func wxsimOAuthSignsInAsTheBrowserWouldAndFailsWhenTheUserRefuses() async throws {
+            let appID = "wxwebsys\(UInt32.random(in: 0...UInt32.max))"
+            let fake = FakeWeChatAPI(apps: [appID: "web-secret"])
+            try await fake.start()
+            let port = try Loopback.freePort()
+            let base = "http://127.0.0.1:\(port)"
+            let process = try ServiceProcess("web", environment: [
+                "REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": "web-secret",
+                "WECHAT_API_BASE": fake.baseURL, "WECHAT_OPEN_BASE": fake.baseURL, "WEB_HOST": "127.0.0.1", "WEB_PORT": String(port),
+                "WEB_SESSION_SECRET": Self.sessionSecret,
+            ])
+            defer { process.stop(signal: SIGTERM) }
+            #expect(await eventually(seconds: 60) { (try? await Self.status(of: "\(base)/healthz")) == 200 }, "\(process.log)")
+
+            let signedIn = try await ExecutableRun.run("wxsim", ["oauth", base, "--openid", "o_browser_user", "--twice"])
+            #expect(signedIn.status == 0, "\(signedIn.output)")
+            #expect(signedIn.output.contains(#""openid":"o_browser_user""#))
+            #expect(signedIn.output.contains("the callback delivered twice at once; the other one answered 302"))
+            #expect(!signedIn.output.contains("FAKECODE"), "wxsim printed a code")
+            #expect(fake.codeExchanges.count == 1)
+
+            let refused = try await ExecutableRun.run("wxsim", ["oauth", base, "--refuse"])
+            #expect(refused.status == 1)
+            #expect(refused.output.contains("You did not allow the sign-in"))
             await fake.stop()
         }
     }

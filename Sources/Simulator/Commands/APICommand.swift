@@ -43,6 +43,9 @@ struct APICommand: AsyncParsableCommand {
     @Option(name: .customLong("reject-openid"), help: "OPENID:ERRCODE, e.g. o_blocked:45015 (repeatable).")
     var rejectedOpenIDs: [String] = []
 
+    @Flag(name: .customLong("refuse-consent"), help: "The OAuth authorize page refuses, as a user who says no.")
+    var refuseConsent = false
+
     @Flag(help: "Print nothing per call (benchmarks).")
     var quiet = false
 
@@ -73,6 +76,7 @@ struct APICommand: AsyncParsableCommand {
                 Console.line(line)
             }
         }
+        fake.refusesConsent = refuseConsent
         let bound: Int
         do {
             bound = try await fake.start(host: host, port: port)

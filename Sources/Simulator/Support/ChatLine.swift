@@ -29,6 +29,12 @@ enum ChatLine {
             return call.errcode == 0 ? "\(time)  · access_token issued (\(call.path))" : "\(time)  ✗ \(call.path) errcode \(call.errcode ?? -2)"
         case FakeWeChatAPI.typingPath:
             return call.errcode == 0 ? "\(time)  · typing…" : nil
+        case "/connect/oauth2/authorize":
+            return call.errcode == 0 ? "\(time)  · sign-in page: the user consented" : "\(time)  · sign-in page: \(call.errcode.map { "error \($0)" } ?? "the user refused")"
+        case FakeWeChatAPI.codeExchangePath:
+            return call.errcode == 0 ? "\(time)  · OAuth code exchanged" : "\(time)  ✗ OAuth code exchange errcode \(call.errcode ?? -2)"
+        case FakeWeChatAPI.ticketPath:
+            return call.errcode == 0 ? "\(time)  · jsapi_ticket issued" : "\(time)  ✗ getticket errcode \(call.errcode ?? -2)"
         default:
             return nil
         }
