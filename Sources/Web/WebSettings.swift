@@ -16,6 +16,7 @@ import Shared
 /// | `WEB_TRUST_FORWARDED_FOR` | `false` | take the client address from the right-most `X-Forwarded-For` hop (only behind a proxy that sets it) |
 /// | `WEB_JSSDK_SCRIPT` | `https://res.wx.qq.com/open/js/jweixin-1.6.0.js` | the JS-SDK the demo page loads |
 /// | `WEB_DEMO_PAGE` | `false` | serve the demo page at `/demo` |
+/// | `WEB_MP_VERIFY` | none | codes of the console's domain check files: `abc` serves `/MP_verify_abc.txt` |
 struct WebSettings: Sendable {
     var host: String
     var port: Int
@@ -30,6 +31,8 @@ struct WebSettings: Sendable {
     var trustForwardedFor: Bool
     var jssdkScript: String
     var demoPage: Bool
+    /// The `XXXX` of the console's `MP_verify_XXXX.txt` domain check files.
+    var verificationCodes: [String]
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
@@ -61,6 +64,11 @@ struct WebSettings: Sendable {
         trustForwardedFor = try reader.boolean("WEB_TRUST_FORWARDED_FOR", default: false)
         jssdkScript = reader.string("WEB_JSSDK_SCRIPT") ?? "https://res.wx.qq.com/open/js/jweixin-1.6.0.js"
         demoPage = try reader.boolean("WEB_DEMO_PAGE", default: false)
+        verificationCodes = reader.list("WEB_MP_VERIFY").map { $0.hasPrefix("MP_verify_") ? String($0.dropFirst(10)) : $0 }
+            .map { $0.hasSuffix(".txt") ? String($0.dropLast(4)) : $0 }
+        for code in verificationCodes where !RandomToken.isWellFormed(code) {
+            throw ConfigurationError(variable: "WEB_MP_VERIFY", problem: "'\(code)' is not the letters and digits of an MP_verify_XXXX.txt file name")
+        }
     }
 
     /// The OAuth `redirect_uri`: this service's callback as browsers reach it.

@@ -121,4 +121,14 @@ import WeChatFake
             #expect(String(buffer: metrics.body).contains("wechat_web_rate_limited_total"))
         }
     }
+
+    @Test func theConsolesDomainCheckFileIsServed() async throws {
+        let harness = try await WebHarness.make(["WEB_MP_VERIFY": "MP_verify_Ab12Cd34.txt"])
+        try await harness.test { client in
+            let file = try await client.execute(uri: "/MP_verify_Ab12Cd34.txt", method: .get)
+            #expect(file.status == .ok)
+            #expect(String(buffer: file.body) == "Ab12Cd34")
+            #expect(try await client.execute(uri: "/MP_verify_other.txt", method: .get).status == .notFound)
+        }
+    }
 }
