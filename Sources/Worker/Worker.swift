@@ -10,7 +10,7 @@ struct Worker: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Consumes queued WeChat messages, runs the business logic and sends the replies.",
         discussion: "Every option mirrors an environment variable; the flag wins when both are set.",
-        subcommands: [Serve.self, Status.self, DeadLettersCommand.self],
+        subcommands: [Serve.self, Status.self, DeadLettersCommand.self, TraceCommand.self],
         defaultSubcommand: Serve.self
     )
 }

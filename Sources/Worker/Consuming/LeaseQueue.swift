@@ -88,7 +88,8 @@ struct LeaseQueue: Sendable {
     }
 
     func markSent(dedupKey: String, index: Int) async throws(RedisError) {
-        try await redis.send("SET", RedisArgument(keys.sent(dedupKey, index: index)), "1", "EX", RedisArgument(Self.sentMarkerSeconds))
+        try await redis.send(
+            "SET", RedisArgument(keys.sent(dedupKey, index: index)), RedisArgument("\(WallClock.milliseconds()) \(consumer)"), "EX", RedisArgument(Self.sentMarkerSeconds))
     }
 
     /// Finishes the head: pops it (writing `deadLetter` first when given, and the sent marker of reply

@@ -69,7 +69,7 @@ enum LeaseScripts {
     /// 4 lease ms, 5 dead-letter MAXLEN or '' (not a dead letter), 6 a sent marker to write or '', 7 its
     /// TTL s, 8 the head being completed, 9 consumer name, 10 user queue prefix, 11… dead-letter fields.
     ///
-    /// The sent marker is written even when fenced (it records a fact). Idempotent: when the head is no
+    /// The sent marker (`<unix ms> <consumer>`, read by `worker trace`) is written even when fenced (it records a fact). Idempotent: when the head is no
     /// longer ARGV[8] (a repeat after a lost answer) nothing is popped again. When the slot goes on, it
     /// keeps the user for its next head if no other user is due, else hands the user back (to the end of
     /// `ready`) and takes the user due longest, in the same step (one round trip per message instead of two).
@@ -78,7 +78,7 @@ enum LeaseScripts {
     static let complete = RedisScript(
         QueueLua.now + "\n" + QueueLua.signal + "\n" + grant + "\n"
             + """
-            if ARGV[6] ~= '' then redis.call('SET', ARGV[6], '1', 'EX', ARGV[7]) end
+            if ARGV[6] ~= '' then redis.call('SET', ARGV[6], now .. ' ' .. ARGV[9], 'EX', ARGV[7]) end
             if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {0} end
             if redis.call('LINDEX', KEYS[6], 0) ~= ARGV[8] then
               return {1, redis.call('LINDEX', KEYS[6], 0)}
