@@ -88,8 +88,11 @@ struct OAuthController: Sendable {
             metrics.record(.state)
             return WebPage.message(.badRequest, title: "Sign-in link is wrong", text: "The link has no valid state parameter.")
         }
-        guard let code = query["code"].map(String.init), !code.isEmpty, code.utf8.count <= 512 else {
+        guard let code = query["code"].map(String.init), !code.isEmpty else {
             return await declined(state: state)
+        }
+        guard code.utf8.count <= 512 else {
+            return WebPage.message(.badRequest, title: "Sign-in link is wrong", text: "The code in the link is not one WeChat issues.")
         }
         switch await exchange.run(code: code, state: state) {
         case .signedIn(let login, let reused):
