@@ -22,9 +22,9 @@ if [ -z "$chromium_path" ]; then
     fi
     chromium_path="$(command -v chromium)"
 fi
-if ! python3 -c "import playwright" 2>/dev/null; then
-    echo "browser: installing Playwright from PyPI"
-    if ! python3 -m pip install -q playwright >/dev/null 2>&1; then
+if ! python3 -c "import playwright, jwt" 2>/dev/null; then
+    echo "browser: installing Playwright and PyJWT from PyPI"
+    if ! python3 -m pip install -q playwright pyjwt >/dev/null 2>&1; then
         echo "browser: SKIPPED: Playwright could not be installed from PyPI; the demo page was not tested in a browser" >&2
         exit 0
     fi
@@ -52,6 +52,7 @@ wait_for() {
 }
 
 start_private_redis "$data_dir" "" --save "" --appendonly no
+secret="browser-test-secret-0123456789abcdef"
 api_port="$(free_port)"
 web_port="$(free_port)"
 api="http://127.0.0.1:${api_port}"
@@ -60,11 +61,11 @@ web="http://127.0.0.1:${web_port}"
 wait_for "$api/wxsim/replies"
 REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" WECHAT_APPID=wxdemo0000000000 WECHAT_APPSECRET=demo-secret \
     WECHAT_API_BASE="$api" WECHAT_OPEN_BASE="$api" WEB_HOST=127.0.0.1 WEB_PORT="$web_port" WEB_PUBLIC_URL="$web" \
-    WEB_SESSION_SECRET="browser-test-secret-0123456789abcdef" WEB_DEMO_PAGE=true WEB_JSSDK_SCRIPT="$api/wxsim/jweixin.js" \
+    WEB_SESSION_SECRET="$secret" WEB_DEMO_PAGE=true WEB_JSSDK_SCRIPT="$api/wxsim/jweixin.js" \
     "$bin/web" >"$out/web.log" 2>&1 & pids+=($!)
 wait_for "$web/healthz"
 
-if python3 Tests/Browser/demo_page.py "$web" "$chromium_path" "$out/demo-page.png"; then
+if python3 Tests/Browser/demo_page.py "$web" "$chromium_path" "$out/demo-page.png" "$secret" wxdemo0000000000; then
     echo "browser: passed (screenshot: $out/demo-page.png)"
 else
     echo "browser: the demo page failed; web's log:" >&2

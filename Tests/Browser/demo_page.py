@@ -5,15 +5,19 @@ back through /oauth/callback; the page then shows the openid and nickname from /
 /jssdk/config for its own URL, and the fake jweixin.js's wx.config checks that signature against the
 fake's jsapi_ticket: the page's own JavaScript prints "config ok". A screenshot is saved.
 
-usage: demo_page.py WEB_BASE CHROMIUM_PATH SCREENSHOT_PATH
+The session cookie the browser got is then verified the way README's "Hand-off" shows it in Python
+(PyJWT, HS256 with the shared secret, audience = the AppID, issuer = wechat-relay).
+
+usage: demo_page.py WEB_BASE CHROMIUM_PATH SCREENSHOT_PATH SESSION_SECRET APPID
 """
 import sys
 
+import jwt
 from playwright.sync_api import sync_playwright
 
 
 def main() -> int:
-    base, chromium, screenshot = sys.argv[1], sys.argv[2], sys.argv[3]
+    base, chromium, screenshot, secret, appid = sys.argv[1:6]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page()
@@ -27,6 +31,7 @@ def main() -> int:
         config = page.inner_text("#config")
         openid = page.inner_text("#openid") if page.query_selector("#openid") else ""
         nickname = page.inner_text("#nickname") if page.query_selector("#nickname") else ""
+        cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
         browser.close()
 
     print("browser: visited " + " -> ".join(url.split("?")[0] for url in visited))
@@ -40,6 +45,17 @@ def main() -> int:
         failures.append("the page shows no nickname (scope userinfo)")
     if config != "config ok":
         failures.append(f"wx.config did not succeed: {config!r}")
+    session = cookies.get("wx_session")
+    if session is None:
+        failures.append("no wx_session cookie was set")
+    else:
+        if not session.get("httpOnly"):
+            failures.append("the wx_session cookie is not HttpOnly")
+        # README's Python example, as a team's own server would run it.
+        claims = jwt.decode(session["value"], secret, algorithms=["HS256"], audience=appid, issuer="wechat-relay")
+        print(f"browser: the session JWT verifies with PyJWT: sub={claims['sub']}, scope={claims['scope']}")
+        if "openid: " + claims["sub"] != openid:
+            failures.append("the JWT's subject is not the openid the page shows")
     for failure in failures:
         print("browser: FAILED: " + failure, file=sys.stderr)
     return 1 if failures else 0

@@ -96,6 +96,12 @@ extension SystemTests {
             // And once more in a row, at a third process's neighbour: still the one exchange.
             #expect(try await Self.response("\(webs[1].1)/oauth/callback?\(query)").status == 302)
             #expect(fake.codeExchanges.count == 1)
+            // A replayed state (a new code), an unknown state, and a return URL off the allow-list: refused.
+            let state = callback.queryItems?.first { $0.name == "state" }?.value ?? ""
+            #expect(try await Self.response("\(webs[1].1)/oauth/callback?code=\(fake.issueCode(appID: appID))&state=\(state)").status == 403)
+            #expect(try await Self.response("\(webs[0].1)/oauth/callback?code=\(fake.issueCode(appID: appID))&state=Unknown0State").status == 403)
+            #expect(try await Self.response("\(webs[0].1)/oauth/start?return=https%3A%2F%2Fevil.example.com%2F").status == 400)
+            #expect(fake.codeExchanges.count == 1)
             for (process, _) in webs { #expect(!process.log.contains("FAKECODE"), "a code reached the log") }
             await fake.stop()
         }
