@@ -36,12 +36,12 @@ public final class FakeWeChatAPI: Sendable {
     /// `wxsim chat` and `wxsim load` in other processes see the replies.
     public static let repliesPath = "/wxsim/replies"
 
-    private struct TokenRecord {
+    struct TokenRecord {
         var appID: String
         var expiresAt: ContinuousClock.Instant
     }
 
-    private struct State {
+    struct State {
         var apps: [String: String]
         var faults: FakeWeChatFaults
         var tokens: [String: TokenRecord] = [:]
@@ -58,12 +58,14 @@ public final class FakeWeChatAPI: Sendable {
         var isStopping = false
     }
 
-    private let state: Mutex<State>
+    let state: Mutex<State>
     /// Seconds of validity of issued tokens (`expires_in`).
     public let tokenLifetimeSeconds: Int
     /// How long a classic token stays valid after a newer one was issued (WeChat: about 5 minutes).
     public let classicOverlap: Duration
     private let onCall: (@Sendable (FakeWeChatCall) -> Void)?
+    /// The account's menus, QR codes, callback IPs and followers' profiles (``FakeOfficialAccount``).
+    public let account = FakeOfficialAccount()
     private let logger: Logger
 
     /// - Parameters:
@@ -97,6 +99,7 @@ public final class FakeWeChatAPI: Sendable {
         router.post(RouterPath(Self.sendPath)) { request, _ in await self.customerService(request, path: Self.sendPath) }
         router.post(RouterPath(Self.typingPath)) { request, _ in await self.customerService(request, path: Self.typingPath) }
         router.get(RouterPath(Self.repliesPath)) { request, _ in await self.replies(request) }
+        registerAccountRoutes(on: router)
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
@@ -302,7 +305,7 @@ public final class FakeWeChatAPI: Sendable {
 
     // MARK: Helpers
 
-    private func answer(
+    func answer(
         path: String, errcode: Int, errmsg: String, appID: String? = nil, message: CustomerServiceMessage? = nil, body: [UInt8],
         arrivedAt: Int64 = WallClock.milliseconds()
     ) -> Response {
@@ -310,24 +313,24 @@ public final class FakeWeChatAPI: Sendable {
         return Self.json(#"{"errcode":\#(errcode),"errmsg":"\#(errmsg)"}"#)
     }
 
-    private func record(_ call: FakeWeChatCall) {
+    func record(_ call: FakeWeChatCall) {
         state.withLock { $0.calls.append(call) }
         onCall?(call)
     }
 
-    private func delay() async {
+    func delay() async {
         let faults = self.faults
         var latency = faults.latency
         if faults.latencyJitter > .zero { latency += faults.latencyJitter * Double.random(in: 0...1) }
         if latency > .zero { try? await Task.sleep(for: latency) }
     }
 
-    private static func body(of request: Request) async -> [UInt8] {
+    static func body(of request: Request) async -> [UInt8] {
         guard let buffer = try? await request.body.collect(upTo: 1 << 20) else { return [] }
         return Array(buffer.readableBytesView)
     }
 
-    private static func json(_ text: String) -> Response {
+    static func json(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

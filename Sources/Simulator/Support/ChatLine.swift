@@ -29,6 +29,10 @@ enum ChatLine {
             return call.errcode == 0 ? "\(time)  · access_token issued (\(call.path))" : "\(time)  ✗ \(call.path) errcode \(call.errcode ?? -2)"
         case FakeWeChatAPI.typingPath:
             return call.errcode == 0 ? "\(time)  · typing…" : nil
+        case let path where path.hasPrefix("/cgi-bin/menu/") || path.hasPrefix("/cgi-bin/qrcode/") || path == "/cgi-bin/getcallbackip":
+            let name = path.dropFirst("/cgi-bin/".count)
+            guard let code = call.errcode, code != 0 else { return "\(time)  · \(name)" }
+            return "\(time)  ✗ \(name) errcode \(code) \(WeChatErrorCode(code).meaning ?? "")"
         default:
             return nil
         }

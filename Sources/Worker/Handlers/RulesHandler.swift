@@ -94,8 +94,17 @@ final class RulesHandler: MessageHandler {
         case .voice(let mediaID, _, _):
             return rules.fallback == .echo && !mediaID.isEmpty ? [.voice(mediaID: mediaID)] : []
         case .event(let event):
-            if case .subscribe = event, let welcome = rules.subscribe { return [welcome] }
-            return []
+            switch event {
+            case .subscribe(let scene, _):
+                if let scene, let reply = rules.scans[scene] { return [reply] }
+                return rules.subscribe.map { [$0] } ?? []
+            case .scan(let scene, _):
+                return rules.scans[scene].map { [$0] } ?? []
+            case .click(let key), .scanCodePush(let key, _, _), .scanCodeWaitMsg(let key, _, _):
+                return rules.clicks[key].map { [$0] } ?? []
+            default:
+                return []
+            }
         default:
             return []
         }
