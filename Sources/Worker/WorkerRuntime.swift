@@ -18,6 +18,8 @@ struct WorkerRuntime: Sendable {
     let httpClient: HTTPClient
     let metrics: WorkerMetrics
     let tokens: AccessTokenProvider
+    /// The account calls (getcallbackip, user/info) with the shared token.
+    let account: AccountAPI
     let queue: LeaseQueue
     let board: LeaseBoard
     let consumer: ConsumerService
@@ -45,6 +47,7 @@ struct WorkerRuntime: Sendable {
         let sender = CustomerServiceSender(tokens: tokens, api: api) { path, duration, errcode in
             metrics.recordAPICall(path: path, duration: duration, errcode: errcode)
         }
+        let account = AccountAPI(tokens: tokens)
         let handler: any MessageHandler
         if let custom {
             handler = custom
@@ -68,7 +71,7 @@ struct WorkerRuntime: Sendable {
             logger: logger)
         return WorkerRuntime(
             configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, metrics: metrics, tokens: tokens,
-            queue: queue, board: board, consumer: consumer, rules: rules, logger: logger)
+            account: account, queue: queue, board: board, consumer: consumer, rules: rules, logger: logger)
     }
 
     /// What a worker does, in start order (shut down in reverse): Redis first so it closes last; the
@@ -85,6 +88,10 @@ struct WorkerRuntime: Sendable {
         ]
         if let port = settings.metricsPort {
             services.append(MetricsServer(host: settings.metricsHost, port: port, redis: redis, metrics: metrics, logger: Logger(label: "worker.metrics")))
+        }
+        if let interval = settings.callbackIPRefresh {
+            services.append(
+                CallbackIPRefreshService(api: account, redis: redis, keys: queue.keys, interval: interval, metrics: metrics, logger: Logger(label: "worker.callback-ips")))
         }
         if let rules, rules.path != nil { services.append(RulesReloadService(rules: rules)) } else { services.append(HangupIgnoringService()) }
         return services
