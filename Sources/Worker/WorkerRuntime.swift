@@ -33,9 +33,8 @@ struct WorkerRuntime: Sendable {
         consumerName: String? = nil, logger: Logger = Logger(label: "worker")
     ) throws(RulesParseError) -> WorkerRuntime {
         // The rules first: a bad file must fail before anything that needs shutting down exists.
-        let rules: RulesHandler? =
-            custom == nil && settings.webhookURL == nil
-            ? try RulesHandler(path: configuration.workerRules, logger: Logger(label: "worker.rules")) : nil
+        let usesRules = custom == nil && settings.webhookURL == nil
+        let parsedRules: Rules? = usesRules ? try configuration.workerRules.map { path throws(RulesParseError) in try RulesParser.load(path: path) } ?? .builtIn : nil
         let keys = QueueKeys(appID: configuration.appID)
         let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "worker.redis"))
         let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: configuration.workerConcurrency)
@@ -48,11 +47,17 @@ struct WorkerRuntime: Sendable {
             metrics.recordAPICall(path: path, duration: duration, errcode: errcode)
         }
         let account = AccountAPI(tokens: tokens)
+        let profiles = settings.userProfile
+            ? ProfileStore(
+                api: AccountAPI(tokens: tokens, client: WeChatAPIClient(baseURL: configuration.apiBase, httpClient: httpClient, timeout: settings.userProfileTimeout)),
+                redis: redis, keys: keys, ttl: settings.userProfileTTL, metrics: metrics)
+            : nil
+        let rules = parsedRules.map { RulesHandler(rules: $0, path: configuration.workerRules, profiles: profiles, logger: Logger(label: "worker.rules")) }
         let handler: any MessageHandler
         if let custom {
             handler = custom
         } else if let url = settings.webhookURL {
-            handler = WebhookHandler(url: url, httpClient: httpClient, timeout: settings.webhookTimeout, appID: configuration.appID)
+            handler = WebhookHandler(url: url, httpClient: httpClient, timeout: settings.webhookTimeout, appID: configuration.appID, profiles: profiles)
         } else if let rules {
             handler = rules
         } else {

@@ -14,10 +14,12 @@ import Foundation
 /// ```
 public struct AccountAPI: Sendable {
     public let tokens: AccessTokenProvider
-    public var client: WeChatAPIClient { tokens.api }
+    /// The client of the calls (the token provider's, unless one with another timeout is given).
+    public let client: WeChatAPIClient
 
-    public init(tokens: AccessTokenProvider) {
+    public init(tokens: AccessTokenProvider, client: WeChatAPIClient? = nil) {
         self.tokens = tokens
+        self.client = client ?? tokens.api
     }
 
     /// `GET path?access_token=…&query`.
