@@ -1,3 +1,4 @@
+import Foundation
 import Shared
 import Testing
 
@@ -45,5 +46,24 @@ import Testing
         #expect(RulesHandler.reply(to: try event("CLICK", key: "UNKNOWN"), rules: rules) == [])
         #expect(throws: RulesParseError.self) { try RulesParser.parse("clicks: [a, b]\n", file: "r.yaml") }
         #expect(throws: RulesParseError.self) { try RulesParser.parse("scans:\n  abc: {gif: x}\n", file: "r.yaml") }
+    }
+}
+
+/// The demo's files (`make run`): the example menu passes `worker menu check`, and every click key in it
+/// has an answer in the example rules.
+@Suite struct ExampleFilesTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func exampleMenuKeysAreAnsweredByTheExampleRules() throws {
+        let menu = try MenuParser.load(path: Self.root.appendingPathComponent("examples/menu.yaml").path)
+        #expect(MenuValidator.problems(in: menu) == [])
+        let rules = try RulesParser.load(path: Self.root.appendingPathComponent("examples/rules.yaml").path)
+        let keys = (menu.buttons + menu.conditional.flatMap(\.buttons)).flatMap { [$0] + $0.subButtons }.compactMap { button -> String? in
+            guard let type = button.type, ["click", "scancode_push", "scancode_waitmsg"].contains(type) else { return nil }
+            return button.fields["key"]
+        }
+        #expect(!keys.isEmpty)
+        for key in keys { #expect(rules.clicks[key] != nil, "no clicks: rule for \(key)") }
+        #expect(rules.scans["shop_12"] != nil)
     }
 }
