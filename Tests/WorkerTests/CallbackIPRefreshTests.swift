@@ -28,12 +28,17 @@ import WeChatFake
         #expect(stored == "101.226.103.0/25\n203.0.113.9")
         #expect(fake.calls.filter { $0.path == "/cgi-bin/getcallbackip" }.count == 1)
 
-        // The list gone (flushed, expired): the next check refreshes it although the interval has not passed.
+        // The list gone (deleted, flushed) while a refresh was claimed a while ago: the next check refreshes
+        // it although the interval has not passed; a claim just made is left to its worker.
         try await redis.send("DEL", RedisArgument(QueueKeys(appID: appID).callbackIPs))
+        try await redis.send("SET", RedisArgument(QueueKeys(appID: appID).callbackIPsDue), "someone", "PX", "3600000")
+        #expect(await services[1].refreshIfDue() == nil)
+        try await redis.send("DEL", RedisArgument(QueueKeys(appID: appID).callbackIPs))
+        try await redis.send("PEXPIRE", RedisArgument(QueueKeys(appID: appID).callbackIPsDue), "1000")
         #expect(await services[1].refreshIfDue() == true)
 
-        // A failing API clears the marker, so the next check tries again.
-        try await redis.send("DEL", RedisArgument(QueueKeys(appID: appID).callbackIPs))
+        // Due again (the interval passed) and a failing API: the marker is cleared, so the next check tries again.
+        try await redis.send("DEL", RedisArgument(QueueKeys(appID: appID).callbackIPsDue))
         fake.account.callbackIPs = []
         #expect(await services[2].refreshIfDue() == false)
         #expect(try await redis.send("EXISTS", RedisArgument(QueueKeys(appID: appID).callbackIPsDue)).integer == 0)

@@ -10,7 +10,8 @@ import Foundation
 
 /// Keeps WeChat's callback IPs (`getcallbackip`) in Redis for the ingress's source check, refreshed once
 /// per ``interval`` (`WORKER_CALLBACK_IP_REFRESH`, a day by default, as WeChat advises) by whichever
-/// worker first sets `wx:{appid}:callback_ips:due` (`SET NX PX interval`); the others see it set and skip.
+/// worker first sets `wx:{appid}:callback_ips:due` (`SET NX PX interval`); the others see it set and skip
+/// (unless the list is missing over a minute after that claim: then the next check takes over).
 /// A failed fetch clears the marker, so the next check (every few minutes) tries again. The list itself
 /// lives ``listLifetime``: a list no worker could refresh for that long goes, and the ingress fails open.
 struct CallbackIPRefreshService: Service {
@@ -40,10 +41,15 @@ struct CallbackIPRefreshService: Service {
     func refreshIfDue() async -> Bool? {
         let owner = UUID().uuidString
         do {
-            let missing = try await redis.send("EXISTS", RedisArgument(keys.callbackIPs)).integer == 0
-            var claim: [RedisArgument] = ["SET", RedisArgument(keys.callbackIPsDue), RedisArgument(owner), "PX", RedisArgument(interval.milliseconds)]
-            if !missing { claim.append("NX") }
-            guard try await !redis.send(RedisCommand(claim)).isNull else { return nil }
+            let claim = RedisCommand("SET", RedisArgument(keys.callbackIPsDue), RedisArgument(owner), "PX", RedisArgument(interval.milliseconds), "NX")
+            if try await redis.send(claim).isNull {
+                // Not due. Unless the list is gone (flushed, deleted) although a refresh was claimed over
+                // a minute ago: then take over rather than leave the ingress without a list until due.
+                let missing = try await redis.send("EXISTS", RedisArgument(keys.callbackIPs)).integer == 0
+                let left = try await redis.send("PTTL", RedisArgument(keys.callbackIPsDue)).integer ?? 0
+                guard missing, left < interval.milliseconds - 60_000 else { return nil }
+                try await redis.send("SET", RedisArgument(keys.callbackIPsDue), RedisArgument(owner), "PX", RedisArgument(interval.milliseconds))
+            }
         } catch {
             logger.debug("cannot check whether the callback IP list is due: \(error)")
             return nil
