@@ -65,6 +65,9 @@ if [ "$demo" = 1 ]; then
     "$bin/wxsim" api --port "$api_port" & pids+=($!)
     wait_for "${WECHAT_API_BASE}/wxsim/replies"
 fi
+# Account operations (README "Operating the account"): the demo's rules answer the example menu's clicks.
+if [ "$demo" = 1 ]; then export WORKER_RULES="${WORKER_RULES:-$PWD/examples/rules.yaml}"; fi
+
 "$bin/ingress" & pids+=($!)
 WORKER_METRICS_PORT="${RUN_WORKER_METRICS_PORT:-9464}" "$bin/worker" & pids+=($!)
 WORKER_METRICS_PORT="$(( ${RUN_WORKER_METRICS_PORT:-9464} + 1 ))" "$bin/worker" & pids+=($!)
@@ -89,6 +92,12 @@ web_url="http://${WEB_HOST}:${WEB_PORT}"
 ingress_url="http://${INGRESS_HOST}:${INGRESS_PORT}"
 wait_for "$ingress_url/readyz"
 wait_for "$web_url/readyz"
+
+# Account operations: the example menu applied to the fake API, as `worker menu apply` does for a real account.
+if [ "$demo" = 1 ]; then
+    "$bin/worker" menu apply examples/menu.yaml >/dev/null
+    echo "run: applied examples/menu.yaml to the fake API (worker menu get shows it); in the chat, /click V1001_TODAY or /scan shop_12"
+fi
 
 wxsim="${bin#"$PWD"/}/wxsim"
 # Non-default ports must be passed to wxsim.

@@ -14,6 +14,7 @@ struct IngressComponents: Sendable {
     let spool: Spool
     let probe: ReadinessProbe
     let metrics: IngressMetrics
+    let callbackIPs: CallbackIPList
     let logger: Logger
 
     /// Opens the spool and prepares the queue; throws only for an unusable AES key.
@@ -29,7 +30,8 @@ struct IngressComponents: Sendable {
         }
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: configuration.appID), dedupWindowSeconds: settings.dedupWindowSeconds, maximumLength: settings.streamMaximumLength)
         return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
-                                  probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(), logger: logger)
+                                  probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(),
+                                  callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger), logger: logger)
     }
 
     /// The safe-mode crypto, when an EncodingAESKey is configured.
@@ -40,10 +42,11 @@ struct IngressComponents: Sendable {
 
     /// The HTTP application: WeChat's callback, health, readiness and metrics.
     func application() throws(MessageCryptoError) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: IngressRequestContext.self)
         let binding = PushBinding(redis: redis, keys: queue.keys, lifetimeSeconds: 2 * settings.timestampWindowSeconds + 1,
                                   deadline: min(settings.enqueueDeadline, .milliseconds(500)))
-        WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), batcher: batcher, spool: spool, binding: binding, metrics: metrics, logger: logger)
+        WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), batcher: batcher, spool: spool, binding: binding, metrics: metrics, logger: logger,
+                         callbackIPs: callbackIPs)
             .addRoutes(to: router)
         HealthController(probe: probe, spool: spool, settings: settings, metrics: metrics).addRoutes(to: router)
         return Application(
@@ -59,8 +62,9 @@ struct IngressComponents: Sendable {
     }
 
     /// The background services: the enqueue batcher, replaying the spool, watching the queue, the
-    /// readiness probe.
-    var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe) {
-        (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe)
+    /// readiness probe, re-reading the callback IP list (none with `INGRESS_SOURCE_CHECK=off`).
+    var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe, callbackIPs: CallbackIPList?) {
+        (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe,
+         settings.sourceCheck.mode == .off ? nil : callbackIPs)
     }
 }

@@ -50,12 +50,12 @@ struct Ingress: AsyncParsableCommand {
             ProcessEnvironment.printError("ingress: configuration error: WECHAT_AES_KEY is unusable: \(error)")
             throw ExitCode(2)
         }
-        let (batcher, drainer, monitor, probe) = components.backgroundServices
+        let (batcher, drainer, monitor, probe, callbackIPs) = components.backgroundServices
         // Shutdown runs in reverse: the HTTP server stops first (finishing requests in flight), then the
         // monitor, then the drainer makes a last replay attempt, then the batcher sends what waits, and
         // Redis closes last.
         let group = ServiceGroup(
-            services: [redis, batcher, drainer, monitor, probe, application],
+            services: [redis, batcher, drainer, monitor, probe] + (callbackIPs.map { [$0] } ?? []) + [application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

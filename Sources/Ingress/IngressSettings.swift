@@ -17,6 +17,8 @@ import Shared
 /// | `INGRESS_BIND_NONCE` | `true`: an unencrypted push's timestamp and nonce are bound to its body (``PushBinding``) |
 /// | `INGRESS_IDLE_TIMEOUT_SECONDS` | `30`: a connection silent this long, or whose request head is not complete by then, is closed |
 /// | `INGRESS_REQUEST_TIMEOUT_SECONDS` | `10`: a request whose body has not ended this long after its head is cut off |
+/// | `INGRESS_SOURCE_CHECK` | `log`: pushes from outside WeChat's callback IPs are counted and logged; `enforce` refuses them (403); `off` |
+/// | `INGRESS_TRUSTED_PROXIES` | none; CIDR blocks or addresses of the proxies in front, whose `X-Forwarded-For` is believed |
 struct IngressSettings: Sendable {
     var path: String
     var maximumBodyBytes: Int
@@ -40,6 +42,8 @@ struct IngressSettings: Sendable {
     var idleTimeout: Duration
     /// How long a request may take from its head to the end of its body (a body sent byte by byte).
     var requestTimeout: Duration
+    /// Whether pushes are checked against WeChat's callback IPs (``SourceCheck``), and the proxies trusted for `X-Forwarded-For`.
+    var sourceCheck: SourceCheck
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
@@ -57,5 +61,17 @@ struct IngressSettings: Sendable {
         bindNonce = try reader.boolean("INGRESS_BIND_NONCE", default: true)
         idleTimeout = .seconds(try reader.integer("INGRESS_IDLE_TIMEOUT_SECONDS", default: 30, in: 1...3_600))
         requestTimeout = .seconds(try reader.integer("INGRESS_REQUEST_TIMEOUT_SECONDS", default: 10, in: 1...3_600))
+        let modeName = reader.string("INGRESS_SOURCE_CHECK") ?? "log"
+        guard let mode = SourceCheck.Mode(rawValue: modeName.lowercased()) else {
+            throw ConfigurationError(variable: "INGRESS_SOURCE_CHECK", problem: "must be off, log or enforce, got '\(modeName)'")
+        }
+        var proxies: [IPNetwork] = []
+        for entry in reader.list("INGRESS_TRUSTED_PROXIES") {
+            guard let network = IPNetwork(parsing: entry) else {
+                throw ConfigurationError(variable: "INGRESS_TRUSTED_PROXIES", problem: "'\(entry)' is not an IP address or CIDR block such as 10.0.0.0/8")
+            }
+            proxies.append(network)
+        }
+        sourceCheck = SourceCheck(mode: mode, trustedProxies: proxies)
     }
 }

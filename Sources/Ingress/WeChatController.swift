@@ -8,7 +8,7 @@ import Shared
 /// WeChat's callback URL: `GET` answers the server-verification handshake, `POST` receives a push,
 /// makes it safe (Redis stream, or the spool while Redis is down) and only then answers `success`.
 ///
-/// A push's path reads top to bottom: query → signature → timestamp window → body limit → safe mode
+/// A push's path reads top to bottom: source (WeChat's callback IPs, ``SourceCheck``) → query → signature → timestamp window → body limit → safe mode
 /// refuses an unencrypted push → decrypt (safe/compatible mode) → parse → an unencrypted push's
 /// (timestamp, nonce) bound to its body (``PushBinding``) → drop filter → dedup + enqueue → `success`. Every refusal is a 4xx with a
 /// short fixed reason; nothing from the request is echoed back, and nothing refused is queued.
@@ -24,8 +24,11 @@ struct WeChatController: Sendable {
     let binding: PushBinding
     let metrics: IngressMetrics
     let logger: Logger
+    /// WeChat's callback IPs, for ``refusalBySource(_:peer:)``.
+    let callbackIPs: CallbackIPList
+    let logThrottle = LogThrottle()
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    func addRoutes(to router: Router<some RemoteAddressRequestContext>) {
         router.get(RouterPath(settings.path)) { request, _ in verify(request) }
         router.post(RouterPath(settings.path)) { request, context in await receive(request, context: context) }
     }
@@ -52,8 +55,9 @@ struct WeChatController: Sendable {
         return Self.plain(.ok, echo)
     }
 
-    /// `POST`: verify, decrypt, parse, queue, answer.
-    func receive(_ request: Request, context: some RequestContext) async -> Response {
+    /// `POST`: check the source, verify, decrypt, parse, queue, answer.
+    func receive(_ request: Request, context: some RemoteAddressRequestContext) async -> Response {
+        if let refusal = refusalBySource(request, peer: context.remoteAddress) { return refusal }
         let query = request.uri.queryParameters
         guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce") else {
             metrics.count(.badRequest)

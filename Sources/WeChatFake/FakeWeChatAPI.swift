@@ -67,6 +67,8 @@ public final class FakeWeChatAPI: Sendable {
     /// How long a classic token stays valid after a newer one was issued (WeChat: about 5 minutes).
     public let classicOverlap: Duration
     private let onCall: (@Sendable (FakeWeChatCall) -> Void)?
+    /// The account's menus, QR codes, callback IPs and followers' profiles (``FakeOfficialAccount``).
+    public let account = FakeOfficialAccount()
     private let logger: Logger
 
     /// - Parameters:
@@ -101,6 +103,7 @@ public final class FakeWeChatAPI: Sendable {
         router.post(RouterPath(Self.typingPath)) { request, _ in await self.customerService(request, path: Self.typingPath) }
         router.get(RouterPath(Self.repliesPath)) { request, _ in await self.replies(request) }
         addWebRoutes(to: router)
+        registerAccountRoutes(on: router)
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,

@@ -65,9 +65,25 @@ public struct SimulatedMessage: Sendable, Hashable {
         case .event(let event, let key):
             fields += [XMLWriter.element("MsgType", cdata: "event"), XMLWriter.element("Event", cdata: event)]
             if let key { fields.append(XMLWriter.element("EventKey", cdata: key)) }
+            // A QR-code scan also carries the code's ticket.
+            if event.lowercased() == "scan" || key?.hasPrefix("qrscene_") == true {
+                fields.append(XMLWriter.element("Ticket", cdata: "gQwxsim" + String(msgID % 1_000_000)))
+            }
             return "<xml>" + fields.joined() + "</xml>"
         }
         fields.append("<MsgId>\(msgID)</MsgId>")
         return "<xml>" + fields.joined() + "</xml>"
+    }
+}
+
+extension SimulatedMessage.Kind {
+    /// Scanning a parametric QR code: `subscribe` (a new follower) carries `EventKey` `qrscene_SCENE`,
+    /// `SCAN` (already following) carries `SCENE`; nil for any other event.
+    public static func scan(event: String, scene: String) -> Self? {
+        switch event.lowercased() {
+        case "subscribe": return .event("subscribe", key: "qrscene_" + scene)
+        case "scan": return .event("SCAN", key: scene)
+        default: return nil
+        }
     }
 }

@@ -18,6 +18,8 @@ struct WorkerRuntime: Sendable {
     let httpClient: HTTPClient
     let metrics: WorkerMetrics
     let tokens: AccessTokenProvider
+    /// The account calls (getcallbackip, user/info) with the shared token.
+    let account: AccountAPI
     let queue: LeaseQueue
     let board: LeaseBoard
     let consumer: ConsumerService
@@ -31,9 +33,8 @@ struct WorkerRuntime: Sendable {
         consumerName: String? = nil, logger: Logger = Logger(label: "worker")
     ) throws(RulesParseError) -> WorkerRuntime {
         // The rules first: a bad file must fail before anything that needs shutting down exists.
-        let rules: RulesHandler? =
-            custom == nil && settings.webhookURL == nil
-            ? try RulesHandler(path: configuration.workerRules, logger: Logger(label: "worker.rules")) : nil
+        let usesRules = custom == nil && settings.webhookURL == nil
+        let parsedRules: Rules? = usesRules ? try configuration.workerRules.map { path throws(RulesParseError) in try RulesParser.load(path: path) } ?? .builtIn : nil
         let keys = QueueKeys(appID: configuration.appID)
         let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "worker.redis"))
         let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: configuration.workerConcurrency)
@@ -45,11 +46,18 @@ struct WorkerRuntime: Sendable {
         let sender = CustomerServiceSender(tokens: tokens, api: api) { path, duration, errcode in
             metrics.recordAPICall(path: path, duration: duration, errcode: errcode)
         }
+        let account = AccountAPI(tokens: tokens)
+        let profiles = settings.userProfile
+            ? ProfileStore(
+                api: AccountAPI(tokens: tokens, client: WeChatAPIClient(baseURL: configuration.apiBase, httpClient: httpClient, timeout: settings.userProfileTimeout)),
+                redis: redis, keys: keys, ttl: settings.userProfileTTL, metrics: metrics)
+            : nil
+        let rules = parsedRules.map { RulesHandler(rules: $0, path: configuration.workerRules, profiles: profiles, logger: Logger(label: "worker.rules")) }
         let handler: any MessageHandler
         if let custom {
             handler = custom
         } else if let url = settings.webhookURL {
-            handler = WebhookHandler(url: url, httpClient: httpClient, timeout: settings.webhookTimeout, appID: configuration.appID)
+            handler = WebhookHandler(url: url, httpClient: httpClient, timeout: settings.webhookTimeout, appID: configuration.appID, profiles: profiles)
         } else if let rules {
             handler = rules
         } else {
@@ -68,7 +76,7 @@ struct WorkerRuntime: Sendable {
             logger: logger)
         return WorkerRuntime(
             configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, metrics: metrics, tokens: tokens,
-            queue: queue, board: board, consumer: consumer, rules: rules, logger: logger)
+            account: account, queue: queue, board: board, consumer: consumer, rules: rules, logger: logger)
     }
 
     /// What a worker does, in start order (shut down in reverse): Redis first so it closes last; the
@@ -85,6 +93,10 @@ struct WorkerRuntime: Sendable {
         ]
         if let port = settings.metricsPort {
             services.append(MetricsServer(host: settings.metricsHost, port: port, redis: redis, metrics: metrics, logger: Logger(label: "worker.metrics")))
+        }
+        if let interval = settings.callbackIPRefresh {
+            services.append(
+                CallbackIPRefreshService(api: account, redis: redis, keys: queue.keys, interval: interval, metrics: metrics, logger: Logger(label: "worker.callback-ips")))
         }
         if let rules, rules.path != nil { services.append(RulesReloadService(rules: rules)) } else { services.append(HangupIgnoringService()) }
         return services

@@ -19,6 +19,9 @@ import Shared
 /// | `WORKER_TYPING_AFTER` | `off`; e.g. `2s`: send "typing" when the handler runs longer |
 /// | `WORKER_METRICS_HOST` / `WORKER_METRICS_PORT` | `127.0.0.1` / `9464` (`0`: a free port; `off`: none) |
 /// | `WECHAT_TOKEN_API` | `stable` (`POST /cgi-bin/stable_token`) or `classic` (`GET /cgi-bin/token`) |
+/// | `WORKER_CALLBACK_IP_REFRESH` | `24h`: how often one worker refreshes WeChat's callback IPs for the ingress (`off`: never) |
+/// | `WORKER_USER_PROFILE` | `off`; `on` gives handlers the user's profile (`user/info`, cached in Redis) |
+/// | `WORKER_USER_PROFILE_TTL` / `WORKER_USER_PROFILE_TIMEOUT` | `24h` / `1s`: how long a profile is cached / waited for before the reply goes without it |
 ///
 /// Durations are a number with `ms`, `s`, `m` or `h` (a bare number is seconds).
 struct WorkerSettings: Sendable {
@@ -38,6 +41,11 @@ struct WorkerSettings: Sendable {
     /// nil: no metrics server.
     var metricsPort: Int?
     var tokenAPI: TokenAPIKind
+    /// nil: the callback IP list is not refreshed by this worker.
+    var callbackIPRefresh: Duration?
+    var userProfile: Bool
+    var userProfileTTL: Duration
+    var userProfileTimeout: Duration
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
@@ -74,6 +82,18 @@ struct WorkerSettings: Sendable {
             throw ConfigurationError(variable: "WECHAT_TOKEN_API", problem: "must be stable or classic, got '\(api)'")
         }
         tokenAPI = kind
+        if reader.string("WORKER_CALLBACK_IP_REFRESH")?.lowercased() == "off" {
+            callbackIPRefresh = nil
+        } else {
+            callbackIPRefresh = try Self.duration(reader, "WORKER_CALLBACK_IP_REFRESH", default: .seconds(86_400), minimum: .seconds(1))
+        }
+        switch reader.string("WORKER_USER_PROFILE")?.lowercased() {
+        case nil, "off", "false", "0": userProfile = false
+        case "on", "true", "1": userProfile = true
+        case let other?: throw ConfigurationError(variable: "WORKER_USER_PROFILE", problem: "must be on or off, got '\(other)'")
+        }
+        userProfileTTL = try Self.duration(reader, "WORKER_USER_PROFILE_TTL", default: .seconds(86_400), minimum: .seconds(1))
+        userProfileTimeout = try Self.duration(reader, "WORKER_USER_PROFILE_TIMEOUT", default: .seconds(1), minimum: .milliseconds(10))
     }
 
     /// `500ms`, `2s`, `5m`, or a bare number of seconds.

@@ -8,7 +8,11 @@ import Prometheus
 /// - `wechat_ingress_requests_total{outcome}`: every WeChat request by what became of it (`queued`,
 ///   `duplicate`, `spooled`, `dropped`, `verified`, `bad_signature`, `stale_timestamp`, `bad_request`,
 ///   `malformed`, `too_large`, `decrypt_failed`, `unavailable`, `plaintext_refused` (safe mode, no
-///   `encrypt_type=aes`), `replay_refused` (a timestamp and nonce already used with another body));
+///   `encrypt_type=aes`), `replay_refused` (a timestamp and nonce already used with another body),
+///   `source_refused` (`INGRESS_SOURCE_CHECK=enforce`: not from WeChat's callback IPs));
+/// - `wechat_ingress_source_checks_total{outcome}`: pushes checked against WeChat's callback IPs
+///   (`listed`, `unlisted`, `no_list` (let through: fail open), `unknown_client`), in `log` and `enforce` modes;
+/// - `wechat_ingress_callback_ips`: entries in the callback IP list read from Redis (0: none, the check fails open);
 /// - `wechat_ingress_replay_checks_skipped_total`: pushes let through without the timestamp/nonce
 ///   binding check because Redis did not answer it in time (they are still queued or spooled);
 /// - `wechat_ingress_enqueue_seconds`: time to make a message safe (Redis or spool), a histogram;
@@ -29,6 +33,7 @@ struct IngressMetrics: Sendable {
         case unavailable
         case plaintextRefused = "plaintext_refused"
         case replayRefused = "replay_refused"
+        case sourceRefused = "source_refused"
     }
 
     /// The event names the dropped-events label may take, as WeChat spells them, by their lower-case
@@ -49,6 +54,8 @@ struct IngressMetrics: Sendable {
     let streamLength: CoreMetrics.Gauge
     let streamMaximumLength: CoreMetrics.Gauge
     let replayChecksSkipped: CoreMetrics.Counter
+    private let sourceChecks: [SourceCheck.Outcome: CoreMetrics.Counter]
+    let callbackIPs: CoreMetrics.Gauge
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -70,10 +77,20 @@ struct IngressMetrics: Sendable {
         streamLength = CoreMetrics.Gauge(label: "wechat_ingress_stream_length", factory: factory)
         streamMaximumLength = CoreMetrics.Gauge(label: "wechat_ingress_stream_max_length", factory: factory)
         replayChecksSkipped = CoreMetrics.Counter(label: "wechat_ingress_replay_checks_skipped_total", factory: factory)
+        var sourceChecks: [SourceCheck.Outcome: CoreMetrics.Counter] = [:]
+        for outcome in SourceCheck.Outcome.allCases {
+            sourceChecks[outcome] = CoreMetrics.Counter(label: "wechat_ingress_source_checks_total", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+        }
+        self.sourceChecks = sourceChecks
+        callbackIPs = CoreMetrics.Gauge(label: "wechat_ingress_callback_ips", factory: factory)
     }
 
     func count(_ outcome: Outcome) {
         outcomes[outcome]?.increment()
+    }
+
+    func count(_ outcome: SourceCheck.Outcome) {
+        sourceChecks[outcome]?.increment()
     }
 
     /// Counts a dropped event under its name as WeChat documents it, or `other`: the label never takes

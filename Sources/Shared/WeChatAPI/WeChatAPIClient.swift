@@ -60,21 +60,31 @@ public struct WeChatAPIClient: Sendable {
 
     /// Posts a JSON body to `path?access_token=…`; returns normally only for `errcode` 0 (or none).
     public func post(path: String, accessToken: String, body: [UInt8]) async throws(WeChatAPIError) {
-        let reply = try await call(.POST, path: path, query: [("access_token", accessToken)], body: body)
+        _ = try await postJSON(path: path, accessToken: accessToken, body: body)
+    }
+
+    /// Posts a JSON body to `path?access_token=…` and returns WeChat's answer; throws for a non-zero `errcode`.
+    public func postJSON(path: String, accessToken: String, body: [UInt8]) async throws(WeChatAPIError) -> [String: JSONValue] {
+        try Self.succeeded(try await call(.POST, path: path, query: [("access_token", accessToken)], body: body))
+    }
+
+    /// `GET path?access_token=…&query` and returns WeChat's answer; throws for a non-zero `errcode`.
+    public func getJSON(path: String, accessToken: String, query: [(String, String)] = []) async throws(WeChatAPIError) -> [String: JSONValue] {
+        try await get(path: path, query: [("access_token", accessToken)] + query)
+    }
+
+    private static func succeeded(_ reply: [String: JSONValue]) throws(WeChatAPIError) -> [String: JSONValue] {
         if let code = reply["errcode"]?.int, code != 0 {
             throw .api(errcode: code, errmsg: reply["errmsg"]?.string ?? "")
         }
+        return reply
     }
 
     /// `GET path?query`: the answer's JSON object when `errcode` is 0 (or absent), else `.api`. For the
     /// calls that carry their credential in the query (`/sns/*` with the user's web token,
     /// `/cgi-bin/ticket/getticket` with the access_token).
     public func get(path: String, query: [(String, String)]) async throws(WeChatAPIError) -> [String: JSONValue] {
-        let reply = try await call(.GET, path: path, query: query, body: nil)
-        if let code = reply["errcode"]?.int, code != 0 {
-            throw .api(errcode: code, errmsg: reply["errmsg"]?.string ?? "")
-        }
-        return reply
+        try Self.succeeded(try await call(.GET, path: path, query: query, body: nil))
     }
 
     /// `GET /cgi-bin/ticket/getticket?type=jsapi`: a jsapi_ticket (or `wx_card` ticket) for the JS-SDK.

@@ -12,7 +12,8 @@ struct ChatCommand: AsyncParsableCommand {
         abstract: "Chat with the account as one user (needs `wxsim api` as the workers' API).",
         discussion: """
             A line is sent as a text message, except: /image MEDIA_ID, /voice MEDIA_ID, \
-            /location LAT,LON, /event NAME [KEY] (e.g. /event CLICK menu_1).
+            /location LAT,LON, /event NAME [KEY] (e.g. /event CLICK menu_1), /click KEY (a menu button), \
+            /scan SCENE (a QR code with this scene value, as a follower: SCAN).
             """)
 
     @OptionGroup var account: AccountOptions
@@ -78,7 +79,7 @@ struct ChatCommand: AsyncParsableCommand {
     }
 
     /// The lines that are not sent as text.
-    static let slashCommands = "/image ID, /voice ID, /location LAT,LON, /event NAME [KEY]"
+    static let slashCommands = "/image ID, /voice ID, /location LAT,LON, /event NAME [KEY], /click KEY, /scan SCENE"
 
     /// A typed line as a message: text, or one of the slash commands.
     static func kind(of line: String) -> SimulatedMessage.Kind? {
@@ -88,6 +89,8 @@ struct ChatCommand: AsyncParsableCommand {
         case ("/image", 2...): return .image(mediaID: words[1])
         case ("/voice", 2...): return .voice(mediaID: words[1], recognition: words.count > 2 ? words[2] : nil)
         case ("/event", 2...): return .event(words[1], key: words.count > 2 ? words[2] : nil)
+        case ("/click", 2...): return .event("CLICK", key: words[1])
+        case ("/scan", 2...): return .scan(event: "SCAN", scene: words[1])
         case ("/location", 2...):
             return LocationText.kind(words[1], label: words.count > 2 ? words[2] : "")
         default: return .text(line)

@@ -24,12 +24,16 @@ struct MessageOptions: ParsableArguments {
     @Option(name: .customLong("event-key"), help: "The event's EventKey (CLICK key, qrscene_..., a URL).")
     var eventKey: String?
 
+    @Option(help: "With --event subscribe or SCAN: the QR code's scene value (subscribe sends EventKey qrscene_VALUE, SCAN sends VALUE).")
+    var scene: String?
+
     @Argument(help: "The text (for a voice message: its speech recognition result).")
     var text: String?
 
     /// The message, or a validation error naming the problem.
     func message() throws -> SimulatedMessage {
         let chosen = [imageMediaID, voiceMediaID, location, link, event].compactMap { $0 }
+        if scene != nil, event == nil { throw ValidationError("--scene needs --event subscribe or --event SCAN") }
         guard chosen.count <= 1 else { throw ValidationError("choose one of --image, --voice, --location, --link, --event") }
         let kind: SimulatedMessage.Kind
         if let imageMediaID {
@@ -43,6 +47,12 @@ struct MessageOptions: ParsableArguments {
             kind = parsed
         } else if let link {
             kind = .link(title: text ?? link, description: "", url: link)
+        } else if let event, let scene {
+            guard eventKey == nil else { throw ValidationError("give --scene or --event-key, not both") }
+            guard let scanned = SimulatedMessage.Kind.scan(event: event, scene: scene) else {
+                throw ValidationError("--scene goes with --event subscribe or --event SCAN")
+            }
+            kind = scanned
         } else if let event {
             kind = .event(event, key: eventKey)
         } else {

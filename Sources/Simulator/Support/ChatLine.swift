@@ -35,6 +35,10 @@ enum ChatLine {
             return call.errcode == 0 ? "\(time)  · OAuth code exchanged" : "\(time)  ✗ OAuth code exchange errcode \(call.errcode ?? -2)"
         case FakeWeChatAPI.ticketPath:
             return call.errcode == 0 ? "\(time)  · jsapi_ticket issued" : "\(time)  ✗ getticket errcode \(call.errcode ?? -2)"
+        case let path where path.hasPrefix("/cgi-bin/menu/") || path.hasPrefix("/cgi-bin/qrcode/") || path == "/cgi-bin/getcallbackip":
+            let name = path.dropFirst("/cgi-bin/".count)
+            guard let code = call.errcode, code != 0 else { return "\(time)  · \(name)" }
+            return "\(time)  ✗ \(name) errcode \(code) \(WeChatErrorCode(code).meaning ?? "")"
         default:
             return nil
         }

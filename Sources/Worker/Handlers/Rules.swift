@@ -1,7 +1,8 @@
 import Shared
 
 /// The built-in reply rules, as read from `WORKER_RULES` (see ``RulesParser``) or the built-in default:
-/// text → the same text, image/voice → the same media back, subscribe → a welcome, anything else → nothing.
+/// text → the same text, image/voice → the same media back, subscribe → a welcome, anything else → nothing;
+/// `clicks:` answers menu keys and `scans:` QR-code scene values.
 struct Rules: Sendable {
     /// How a keyword rule matches the text of a message.
     enum Match: Sendable {
@@ -30,6 +31,11 @@ struct Rules: Sendable {
     var subscribe: CustomerServiceMessage.Content?
     var keywords: [Keyword]
     var fallback: Fallback
+    /// Menu keys (`CLICK`, `scancode_push`, `scancode_waitmsg` events) and their replies: `clicks:`.
+    var clicks: [String: CustomerServiceMessage.Content] = [:]
+    /// QR-code scene values and their replies (`scans:`), for `SCAN` and for a `subscribe` through a code
+    /// (whose `qrscene_` prefix is removed), where the scene's reply replaces the welcome.
+    var scans: [String: CustomerServiceMessage.Content] = [:]
 
     /// Whether any keyword rule is a regex (its matching then runs off the cooperative pool).
     var hasRegex: Bool {

@@ -13,12 +13,15 @@ final class RulesHandler: MessageHandler {
     let path: String?
     private let logger: Logger
     private let matcher: BatchingThread<RulesMatcher>
+    /// Where `${profile.FIELD}` in a text reply is looked up (`WORKER_USER_PROFILE=on`); nil: those read empty.
+    let profiles: ProfileStore?
 
     /// How long one regex rule may run on one message.
     static let regexBudget = Duration.milliseconds(100)
 
-    init(rules: Rules, path: String? = nil, logger: Logger = Logger(label: "worker.rules")) {
+    init(rules: Rules, path: String? = nil, profiles: ProfileStore? = nil, logger: Logger = Logger(label: "worker.rules")) {
         current = Mutex(rules)
+        self.profiles = profiles
         self.path = path
         self.logger = logger
         matcher = BatchingThread(name: "rules-regex") { RulesMatcher() }
@@ -50,6 +53,14 @@ final class RulesHandler: MessageHandler {
     }
 
     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+        let contents = try await reply(to: message)
+        guard ProfileTemplate.refersToProfile(contents) else { return contents }
+        let profile = await profiles?.profile(of: message.fromUserName)
+        return contents.map { ProfileTemplate.fill($0, profile: profile) }
+    }
+
+    /// The rules' reply, regex rules matched off the cooperative pool.
+    private func reply(to message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
         let rules = self.rules
         guard rules.hasRegex, case .text = message.kind else { return Self.reply(to: message, rules: rules) }
         guard let outcome = await matcher.submit(RulesMatcher.Request(message: message, rules: rules, budget: Self.regexBudget)) else {
@@ -94,8 +105,17 @@ final class RulesHandler: MessageHandler {
         case .voice(let mediaID, _, _):
             return rules.fallback == .echo && !mediaID.isEmpty ? [.voice(mediaID: mediaID)] : []
         case .event(let event):
-            if case .subscribe = event, let welcome = rules.subscribe { return [welcome] }
-            return []
+            switch event {
+            case .subscribe(let scene, _):
+                if let scene, let reply = rules.scans[scene] { return [reply] }
+                return rules.subscribe.map { [$0] } ?? []
+            case .scan(let scene, _):
+                return rules.scans[scene].map { [$0] } ?? []
+            case .click(let key), .scanCodePush(let key, _, _), .scanCodeWaitMsg(let key, _, _):
+                return rules.clicks[key].map { [$0] } ?? []
+            default:
+                return []
+            }
         default:
             return []
         }

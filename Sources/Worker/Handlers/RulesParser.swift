@@ -30,9 +30,9 @@ enum RulesParser {
     static func load(path: String) throws(RulesParseError) -> Rules {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try YAMLFile.read(path: path)
         } catch {
-            throw RulesParseError(file: path, line: nil, problem: "cannot be read (\(error))")
+            throw RulesParseError(file: path, line: nil, problem: error.problem)
         }
         return try parse(text, file: path)
     }
@@ -43,19 +43,12 @@ enum RulesParser {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-                throw RulesParseError(file: file, line: mark.line, problem: "not valid YAML: \(problem)")
-            default:
-                throw RulesParseError(file: file, line: nil, problem: "not valid YAML: \(error)")
-            }
+            root = try YAMLFile.compose(text)
         } catch {
-            throw RulesParseError(file: file, line: nil, problem: "not valid YAML: \(error)")
+            throw RulesParseError(file: file, line: error.line, problem: error.problem)
         }
         guard let root else { return Rules(subscribe: nil, keywords: [], fallback: .none) }
-        guard let mapping = root.mapping else { throw fail(root, "the top level must be a mapping (subscribe, keywords, default)") }
+        guard let mapping = root.mapping else { throw fail(root, "the top level must be a mapping (subscribe, keywords, default, clicks, scans)") }
 
         var rules = Rules(subscribe: nil, keywords: [], fallback: .echo)
         for (keyNode, value) in mapping {
@@ -70,13 +63,21 @@ enum RulesParser {
                 } else {
                     rules.fallback = .reply(try reply(value, file: file))
                 }
+            case "clicks", "scans":
+                guard let table = value.mapping else { throw fail(value, "\(keyNode.string ?? "") must be a mapping of KEY: reply") }
+                var replies: [String: CustomerServiceMessage.Content] = [:]
+                for (key, replyNode) in table {
+                    guard let name = key.scalar?.string, !name.isEmpty else { throw fail(key, "a \(keyNode.string ?? "") key must be a non-empty string") }
+                    replies[name] = try reply(replyNode, file: file)
+                }
+                if keyNode.string == "clicks" { rules.clicks = replies } else { rules.scans = replies }
             case "keywords":
                 guard let list = value.sequence else { throw fail(value, "keywords must be a list") }
                 for item in list {
                     rules.keywords.append(try keyword(item, file: file))
                 }
             default:
-                throw fail(keyNode, "unknown key '\(keyNode.string ?? "?")' (expected subscribe, keywords or default)")
+                throw fail(keyNode, "unknown key '\(keyNode.string ?? "?")' (expected subscribe, keywords, default, clicks or scans)")
             }
         }
         return rules

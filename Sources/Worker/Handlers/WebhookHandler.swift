@@ -12,8 +12,11 @@ import Foundation
 /// A ``MessageHandler`` that asks the team's own service (`WORKER_WEBHOOK_URL`, any language).
 ///
 /// Request: `POST` JSON
-/// `{"appid":"wx…","dedup_key":"…","from":"OPENID","to":"gh_…","create_time":1714036504,"msgtype":"text","event":null,"fields":{"Content":"hi",…}}`
-/// (`fields` holds every top-level field of the push as text).
+/// `{"appid":"wx…","dedup_key":"…","from":"OPENID","to":"gh_…","create_time":1714036504,"msgtype":"text","event":null,"scene":null,"fields":{"Content":"hi",…}}`
+/// (`fields` holds every top-level field of the push as text; `scene` is the QR-code scene of a `SCAN` or
+/// of a `subscribe` through a code, without the `qrscene_` prefix `subscribe` adds). With
+/// `WORKER_USER_PROFILE=on` it also has `"profile"`: the sender's `user/info` object, or null when it
+/// cannot be had now (the message is sent anyway).
 /// Answer: `{"messages":[{"msgtype":"text","text":{"content":"hello"}}, …]}`, each message in the
 /// customer-service body format without `touser` (it goes to the sender); `{}` or `{"messages":[]}` for no reply.
 /// Timeouts, connection errors and 5xx are retried like API errors; 4xx, unreadable answers and answers
@@ -27,17 +30,21 @@ struct WebhookHandler: MessageHandler {
     let appID: String
     /// The largest answer read; a longer one is a permanent failure (a retry would get the same).
     var maximumAnswerBytes = 1 << 20
+    /// With `WORKER_USER_PROFILE=on`: the payload's `profile` (null when it cannot be had now).
+    var profiles: ProfileStore?
 
     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
         var fields: [String: JSONValue] = [:]
         for field in message.fields where fields[field.name] == nil {
             fields[field.name] = .string(field.value)
         }
-        let payload: [String: JSONValue] = [
+        var payload: [String: JSONValue] = [
             "appid": .string(appID), "dedup_key": .string(message.dedupKey.rawValue), "from": .string(message.fromUserName),
             "to": .string(message.toUserName), "create_time": .number(Double(message.createTime)), "msgtype": .string(message.msgType),
             "event": message.event.map(JSONValue.string) ?? .null, "fields": .object(fields),
+            "scene": Self.scene(of: message).map(JSONValue.string) ?? .null,
         ]
+        if let profiles { payload["profile"] = await profiles.profile(of: message.fromUserName).map(JSONValue.object) ?? .null }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
@@ -57,6 +64,14 @@ struct WebhookHandler: MessageHandler {
         if status >= 500 || status == 429 { throw HandlerError.retryLater("webhook answered HTTP \(status)") }
         guard (200..<300).contains(status) else { throw HandlerError.permanent("webhook answered HTTP \(status)") }
         return try Self.messages(from: Array(body.readableBytesView), to: message.fromUserName)
+    }
+
+    /// The QR-code scene of a `SCAN`, or of a `subscribe` through a code (without its `qrscene_` prefix).
+    static func scene(of message: InboundMessage) -> String? {
+        switch message.kind {
+        case .event(.subscribe(let scene?, _)), .event(.scan(let scene, _)): return scene
+        default: return nil
+        }
     }
 
     /// `url` without what may be secret: `scheme://host[:port]/path`, no user or password, no query, no fragment.

@@ -13,7 +13,11 @@ import Shared
 /// - `wechat_worker_api_errcodes_total{errcode}`: non-zero errcodes answered;
 /// - `wechat_worker_token_refreshes_total`, `wechat_worker_token_lock_waits_total`, `wechat_worker_token_invalidations_total`;
 /// - `wechat_worker_backlog` (messages queued), `wechat_worker_users_active` (users with messages queued: the
-///   autoscaling signal), `wechat_worker_users_ready` (users waiting for a worker), `wechat_worker_users_retrying`, `wechat_worker_users_leased`, `wechat_worker_dead_letters`.
+///   autoscaling signal), `wechat_worker_users_ready` (users waiting for a worker), `wechat_worker_users_retrying`, `wechat_worker_users_leased`, `wechat_worker_dead_letters`;
+/// - `wechat_worker_callback_ip_refreshes_total{outcome}`: `getcallbackip` refreshes of the ingress's list (`ok`, `failed`);
+/// - `wechat_worker_profile_lookups_total{outcome}`: user profiles the handlers asked for (`cached`, `fetched`,
+///   `failed`: the message went on without one); `wechat_worker_profile_fetches_total{api}`: calls to
+///   `user/info` (`info`) and `user/info/batchget` (`batchget`).
 struct WorkerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
@@ -100,6 +104,20 @@ struct WorkerMetrics: Sendable {
         usersRetrying.record(status.usersRetrying)
         usersLeased.record(status.usersLeased)
         deadLetters.record(status.deadLetters)
+    }
+
+    func recordCallbackIPRefresh(ok: Bool) {
+        CoreMetrics.Counter(label: "wechat_worker_callback_ip_refreshes_total", dimensions: [("outcome", ok ? "ok" : "failed")], factory: factory).increment()
+    }
+
+    /// One profile lookup: `cached`, `fetched` or `failed`.
+    func recordProfileLookup(_ outcome: String) {
+        CoreMetrics.Counter(label: "wechat_worker_profile_lookups_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    }
+
+    /// One call to the profile API: `info` or `batchget`.
+    func recordProfileFetch(api: String) {
+        CoreMetrics.Counter(label: "wechat_worker_profile_fetches_total", dimensions: [("api", api)], factory: factory).increment()
     }
 
     /// The Prometheus text exposition of every metric.

@@ -1,0 +1,41 @@
+import Yams
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Reads the worker's YAML files (rules, menu) into Yams' node tree, so each parser reports problems
+/// with a line; a file that cannot be read or is not YAML is a ``Problem`` the parser words as its own.
+enum YAMLFile {
+    /// Why a file could not be read as YAML; `line` is 1-based, nil when the problem has none.
+    struct Problem: Error, Sendable {
+        var line: Int?
+        var problem: String
+    }
+
+    static func read(path: String) throws(Problem) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw Problem(line: nil, problem: "cannot be read (\(error))")
+        }
+    }
+
+    /// The document's root node, nil for an empty document.
+    static func compose(_ text: String) throws(Problem) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+                throw Problem(line: mark.line, problem: "not valid YAML: \(problem)")
+            default:
+                throw Problem(line: nil, problem: "not valid YAML: \(error)")
+            }
+        } catch {
+            throw Problem(line: nil, problem: "not valid YAML: \(error)")
+        }
+    }
+}
