@@ -83,7 +83,7 @@ enum WorkerHarness {
 
     /// Polls `condition` every 20 ms for at most `seconds`; returns whether it became true.
     @discardableResult
-    static func eventually(seconds: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    static func eventually(seconds: Double = 60, _ condition: () async throws -> Bool) async rethrows -> Bool {
         try await TestSupport.eventually(seconds: seconds, condition)
     }
 
