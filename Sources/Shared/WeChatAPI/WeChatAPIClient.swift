@@ -58,12 +58,17 @@ public struct WeChatAPIClient: Sendable {
         return AccessToken(value: token, expiresIn: reply["expires_in"]?.int ?? 7200)
     }
 
-    /// Posts a JSON body to `path?access_token=…`; returns normally only for `errcode` 0 (or none).
-    public func post(path: String, accessToken: String, body: [UInt8]) async throws(WeChatAPIError) {
-        let reply = try await call(.POST, path: path, query: [("access_token", accessToken)], body: body)
+    /// Posts a body (JSON unless `contentType` says otherwise) to `path?access_token=…[&query]`; returns
+    /// the answer only for `errcode` 0 (or none).
+    @discardableResult
+    public func post(
+        path: String, accessToken: String, body: [UInt8], query: [(String, String)] = [], contentType: String = "application/json; charset=utf-8"
+    ) async throws(WeChatAPIError) -> [String: JSONValue] {
+        let reply = try await call(.POST, path: path, query: [("access_token", accessToken)] + query, body: body, contentType: contentType)
         if let code = reply["errcode"]?.int, code != 0 {
             throw .api(errcode: code, errmsg: reply["errmsg"]?.string ?? "")
         }
+        return reply
     }
 
     /// `GET path?query`: the answer's JSON object when `errcode` is 0 (or absent), else `.api`. For the
@@ -84,7 +89,9 @@ public struct WeChatAPIClient: Sendable {
         return AccessToken(value: ticket, expiresIn: reply["expires_in"]?.int ?? 7200)
     }
 
-    private func call(_ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?) async throws(WeChatAPIError) -> [String: JSONValue] {
+    private func call(
+        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?, contentType: String = "application/json; charset=utf-8"
+    ) async throws(WeChatAPIError) -> [String: JSONValue] {
         var url = baseURL + path
         if !query.isEmpty {
             url += "?" + query.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
@@ -92,7 +99,7 @@ public struct WeChatAPIClient: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let (status, bytes): (Int, ByteBuffer)

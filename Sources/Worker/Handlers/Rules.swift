@@ -16,6 +16,10 @@ struct Rules: Sendable {
     struct Keyword: Sendable {
         var match: Match
         var reply: CustomerServiceMessage.Content
+        /// This rule's `fallback:` (else the file's).
+        var fallback: ReplyFallback? = nil
+        /// This rule's `long_text:` (else the file's).
+        var longText: LongTextPolicy? = nil
     }
 
     /// What happens to a message no rule matched.
@@ -30,6 +34,8 @@ struct Rules: Sendable {
     var subscribe: CustomerServiceMessage.Content?
     var keywords: [Keyword]
     var fallback: Fallback
+    /// The file's `fallback:` and `long_text:`, for every rule without its own.
+    var reach = RulesReach()
 
     /// Whether any keyword rule is a regex (its matching then runs off the cooperative pool).
     var hasRegex: Bool {
