@@ -234,6 +234,8 @@ let package = Package(
             name: "SystemTests",
             dependencies: [
                 "Shared", "TestSupport", "WeChatFake",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

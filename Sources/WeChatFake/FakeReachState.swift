@@ -40,6 +40,8 @@ struct FakeReachState: Sendable {
     /// media_id → the upload.
     var media: [String: Media] = [:]
     var uploads = 0
+    /// Templates still to deliver with their answer lost (HTTP 500).
+    var templateAnswersToLose = 0
     /// Receipts go back through this pusher (the account's URL), when set.
     var receiptPusher: WeChatPusher?
     /// openid → the receipt status its templates get (default `success`).

@@ -14,9 +14,9 @@ import Foundation
 /// - each user's reply windows (``ReplyWindowRule``: 5 sends within 48 h after a message, 3 within a
 ///   minute after a menu click, follow or QR scan), opened by the pushes the fake is told of
 ///   (``observe(_:)`` in process, `POST /wxsim/pushed` with the push's XML from another process);
-///   `custom/send` to such a user answers 45015 outside every window and 45047 once the allowance is
-///   spent. A user the fake was never told of is not limited (tests that queue messages straight into
-///   Redis);
+///   `custom/send` to a user it was told of answers 45015 outside every window and 45047 once the
+///   allowance is spent. A user the fake was never told of is not limited (tests that queue messages
+///   straight into Redis);
 /// - `POST /cgi-bin/message/template/send`: 40003 without `touser`, 40037 for a template not added with
 ///   ``addTemplate(_:keywords:)``, 43116 for a restricted one, 47003 for a `data` keyword the template
 ///   lacks or a `thing` value over 20 characters; the same `touser` + `client_msg_id` within 10 minutes
@@ -58,12 +58,15 @@ extension FakeWeChatAPI {
         observe(parsed)
     }
 
-    func observe(_ message: InboundMessage) {
+    /// ``observe(_:)`` for a message already parsed (as tests queue it).
+    public func observe(_ message: InboundMessage) {
         let user = message.fromUserName
         let at = message.createTime * 1000
         state.withLock { state in
+            // Any push makes the user known (limited from now on); only some open a window.
+            var windows = state.reach.windows[user] ?? FakeReachState.Windows()
+            defer { state.reach.windows[user] = windows }
             if let rule = ReplyWindowRule(opening: message) {
-                var windows = state.reach.windows[user] ?? FakeReachState.Windows()
                 switch rule {
                 case .userMessage where at > windows.messageOpenedAt:
                     windows.messageOpenedAt = at
@@ -76,7 +79,6 @@ extension FakeWeChatAPI {
                 default:
                     break
                 }
-                state.reach.windows[user] = windows
             }
             if case .event(.subscribeMessagePopup(let items)) = message.kind {
                 for item in items where item.status == "accept" { state.reach.grants[user, default: [:]][item.templateID, default: 0] += 1 }
@@ -92,6 +94,12 @@ extension FakeWeChatAPI {
     /// Marks a template restricted (43116).
     public func restrictTemplate(_ templateID: String) {
         state.withLock { _ = $0.reach.restrictedTemplates.insert(templateID) }
+    }
+
+    /// Delivers the next `count` templates but answers HTTP 500, as when WeChat's answer is lost on the
+    /// way back (the sender retries; `client_msg_id` must keep it from a second delivery).
+    public func loseTemplateAnswers(_ count: Int) {
+        state.withLock { $0.reach.templateAnswersToLose = count }
     }
 
     /// Pushes each template's `TEMPLATESENDJOBFINISH` back to the account with `pusher`, with `status`
@@ -121,6 +129,7 @@ extension FakeWeChatAPI {
     func reachRefusal(for message: CustomerServiceMessage) -> (errcode: Int, errmsg: String)? {
         let now = WallClock.milliseconds()
         return state.withLock { state -> (Int, String)? in
+            if case .text(let text) = message.content, text.utf8.count > 2048 { return (45002, "content size out of limit") }
             if let mediaID = message.content.mediaID, mediaID.hasPrefix(Self.mediaPrefix) {
                 guard let media = state.reach.media[mediaID], now - media.createdAt < 3 * 24 * 3600 * 1000 else { return (40007, "invalid media_id") }
             }
@@ -184,8 +193,17 @@ extension FakeWeChatAPI {
             return (0, "ok", msgID, true)
         }
         guard let msgID = outcome.msgID else { return answer(path: path, errcode: outcome.errcode, errmsg: outcome.errmsg, appID: appID, body: body) }
-        record(FakeWeChatCall(path: path, status: 200, errcode: 0, appID: appID, message: nil, body: String(decoding: body, as: UTF8.self), receivedAt: now))
         if outcome.isNew { pushReceipt(msgID: msgID, to: user) }
+        let loseAnswer = state.withLock { state -> Bool in
+            guard state.reach.templateAnswersToLose > 0 else { return false }
+            state.reach.templateAnswersToLose -= 1
+            return true
+        }
+        if loseAnswer {
+            record(FakeWeChatCall(path: path, status: 500, errcode: nil, appID: appID, message: nil, body: String(decoding: body, as: UTF8.self), receivedAt: now))
+            return Response(status: .internalServerError)
+        }
+        record(FakeWeChatCall(path: path, status: 200, errcode: 0, appID: appID, message: nil, body: String(decoding: body, as: UTF8.self), receivedAt: now))
         return Self.json(#"{"errcode":0,"errmsg":"ok","msgid":\#(msgID)}"#)
     }
 
@@ -213,7 +231,8 @@ extension FakeWeChatAPI {
 
     private func mediaUpload(_ request: Request) async -> Response {
         let path = Self.mediaUploadPath
-        let body = await Self.body(of: request)
+        // Up to 16 MiB: larger than any type's limit, so a size over it is answered with the type's errcode.
+        let body = (try? await request.body.collect(upTo: 16 << 20)).map { Array($0.readableBytesView) } ?? []
         await delay()
         let (appID, refusal) = authorized(request, path: path, body: Array("(\(body.count) bytes of multipart)".utf8))
         if let refusal { return refusal }

@@ -17,6 +17,8 @@ struct ReachKeys: Sendable, Hashable {
 
     init(appID: String) { prefix = QueueKeys(appID: appID).prefix }
 
+    init(queueKeys: QueueKeys) { prefix = queueKeys.prefix }
+
     func window(_ openID: String) -> String { "\(prefix):reach:\(openID)" }
     func template(_ msgID: String) -> String { "\(prefix):tpl:\(msgID)" }
     var receipts: String { "\(prefix):receipts" }

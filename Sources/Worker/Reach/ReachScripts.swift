@@ -67,10 +67,16 @@ enum ReachScripts {
 
     /// WeChat's answer overrides the count. KEYS: 1 the user's windows. ARGV: 1 `spent` (45047: no
     /// message left in the open windows) or `closed` (45015: no window open), 2 the key's lifetime (ms).
+    /// A 45047 for a user with no window on record says one is open without saying until when: it is
+    /// recorded as the short window's minute from now, after which the relay takes it as closed.
     static let override = RedisScript(
-        """
+        QueueLua.now + "\n"
+            + """
         if ARGV[1] == 'spent' then
           redis.call('HSET', KEYS[1], 'ml', 0, 'el', 0)
+          local mu = tonumber(redis.call('HGET', KEYS[1], 'mu') or '0')
+          local eu = tonumber(redis.call('HGET', KEYS[1], 'eu') or '0')
+          if mu <= now and eu <= now then redis.call('HSET', KEYS[1], 'eu', now + 60000) end
         else
           redis.call('HSET', KEYS[1], 'mu', 0, 'eu', 0, 'ml', 0, 'el', 0)
         end
