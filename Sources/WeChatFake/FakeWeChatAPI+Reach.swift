@@ -161,8 +161,20 @@ extension FakeWeChatAPI {
         return (appID, nil)
     }
 
-    private func templateSend(_ request: Request) async -> Response {
-        let path = Self.templatePath
+    /// A template or subscribe call to one user, read and authorized.
+    private struct UserCall {
+        var appID: String?
+        var body: [UInt8]
+        var json: [String: JSONValue]
+        var user: String
+        var templateID: String
+        /// `data.KEY.value`.
+        var data: [String: String]
+    }
+
+    /// Reads and authorizes a JSON call to one user, then answers it with `handle`; refuses it as WeChat
+    /// does first (token 41001/40001/42001, not JSON 47001, no `touser` 40003).
+    private func userCall(_ request: Request, path: String, _ handle: (UserCall) -> Response) async -> Response {
         let body = await Self.body(of: request)
         await delay()
         let (appID, refusal) = authorized(request, path: path, body: body)
@@ -170,9 +182,19 @@ extension FakeWeChatAPI {
         guard let json = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)) else {
             return answer(path: path, errcode: 47001, errmsg: "data format error", appID: appID, body: body)
         }
-        guard let user = json["touser"]?.string, !user.isEmpty else { return answer(path: path, errcode: 40003, errmsg: "invalid openid", appID: appID, body: body) }
-        let templateID = json["template_id"]?.string ?? ""
-        let data = Self.templateData(json["data"])
+        guard let user = json["touser"]?.string, !user.isEmpty else {
+            return answer(path: path, errcode: 40003, errmsg: "invalid openid", appID: appID, body: body)
+        }
+        return handle(UserCall(appID: appID, body: body, json: json, user: user, templateID: json["template_id"]?.string ?? "", data: Self.templateData(json["data"])))
+    }
+
+    private func templateSend(_ request: Request) async -> Response {
+        await userCall(request, path: Self.templatePath) { call in templateSend(call) }
+    }
+
+    private func templateSend(_ call: UserCall) -> Response {
+        let path = Self.templatePath
+        let (appID, body, json, user, templateID, data) = (call.appID, call.body, call.json, call.user, call.templateID, call.data)
         let clientID = json["client_msg_id"]?.string
         let now = WallClock.milliseconds()
         let outcome = state.withLock { state -> (errcode: Int, errmsg: String, msgID: Int64?, isNew: Bool) in
@@ -208,17 +230,12 @@ extension FakeWeChatAPI {
     }
 
     private func bizsend(_ request: Request) async -> Response {
+        await userCall(request, path: Self.bizsendPath) { call in bizsend(call) }
+    }
+
+    private func bizsend(_ call: UserCall) -> Response {
         let path = Self.bizsendPath
-        let body = await Self.body(of: request)
-        await delay()
-        let (appID, refusal) = authorized(request, path: path, body: body)
-        if let refusal { return refusal }
-        guard let json = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)) else {
-            return answer(path: path, errcode: 47001, errmsg: "data format error", appID: appID, body: body)
-        }
-        guard let user = json["touser"]?.string, !user.isEmpty else { return answer(path: path, errcode: 40003, errmsg: "invalid openid", appID: appID, body: body) }
-        let templateID = json["template_id"]?.string ?? ""
-        let data = Self.templateData(json["data"])
+        let (appID, body, user, templateID, data) = (call.appID, call.body, call.user, call.templateID, call.data)
         let granted = state.withLock { state -> Bool in
             guard let left = state.reach.grants[user]?[templateID], left > 0 else { return false }
             state.reach.grants[user]?[templateID] = left - 1

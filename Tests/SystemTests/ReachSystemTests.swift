@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Shared
 import Synchronization
 import TestSupport
@@ -19,9 +18,9 @@ import WeChatFake
     /// nothing to receipts; keeps what it received.
     final class Webhook: Sendable {
         let received = Mutex<[String]>([])
-        let group = Mutex<ServiceGroup?>(nil)
 
-        func start() async throws -> Int {
+        /// Its one route, `POST /hook`.
+        func router() -> Router<BasicRequestContext> {
             let router = Router()
             router.post("/hook") { request, _ -> Response in
                 let text = String(buffer: try await request.body.collect(upTo: 1 << 20))
@@ -32,26 +31,14 @@ import WeChatFake
                     : #"{"messages":[{"msgtype":"text","text":{"content":"noted"}}],"fallback":{"template":{"id":"\#(ReachSystemTests.template)","data":{"thing1":"{{reply}}"}}}}"#
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
             }
-            let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: Logger(label: "test.webhook"))
-            let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: app.logger)
-            self.group.withLock { $0 = group }
-            Task { try await group.run() }
-            for await port in stream { return port }
-            return 0
-        }
-
-        func stop() async {
-            await group.withLock { $0 }?.triggerGracefulShutdown()
+            return router
         }
     }
 
     @Test func fourWorkersOneUserTenRepliesExactlyFiveCustomerServiceMessagesThenTemplates() async throws {
         let webhook = Webhook()
-        let port = try await webhook.start()
-        let fixture = try await SystemFixture(worker: ["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(port)/hook"])
+        let hook = try await LoopbackRouterApp(webhook.router())
+        let fixture = try await SystemFixture(worker: ["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(hook.port)/hook"])
         fixture.fake.addTemplate(Self.template, keywords: ["thing1"])
         fixture.fake.pushReceipts(with: try fixture.pusher())
         let user = "o-reach-user"
@@ -87,7 +74,7 @@ import WeChatFake
                 return report.contains("5 sent, 0 awaiting a receipt; receipts: success 5")
             }, "\(report)\n\(fixture.logTail())")
         #expect(await eventually(seconds: 30) { (try? await fixture.isSettled()) ?? false })
-        await webhook.stop()
+        await hook.stop()
 
         // Exactly five customer-service calls, all taken: the sixth to tenth replies never tried one.
         #expect(customerServiceCalls().map(\.errcode) == [0, 0, 0, 0, 0])
