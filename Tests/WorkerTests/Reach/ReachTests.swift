@@ -20,7 +20,10 @@ import WeChatFake
         func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] { [] }
 
         func answer(_ message: InboundMessage, reach: ReachContext) async throws -> [Reply] {
-            if case .event(.templateSendJobFinish) = message.kind { return [] }
+            switch message.kind {
+            case .event(.templateSendJobFinish), .event(.subscribeMessagePopup): return []
+            default: break
+            }
             return (0..<count).map { Reply(.text("r\($0)"), fallback: fallback) }
         }
     }
@@ -151,6 +154,33 @@ import WeChatFake
         #expect(status.counts == ["sent": 1, "failed:user block": 1])
         #expect(status.report.contains("1 sent, 0 awaiting a receipt; receipts: failed:user block 1"))
         #expect(status.report.contains("receipt \(msgID) failed:user block \(message.dedupKey.rawValue)"))
+    }
+
+    @Test func anAcceptedSubscribeMessageGoesBeforeTheTemplateOncePerAcceptance() async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = try await Self.fake(appID)
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let data = [FallbackField(key: "thing1", value: "{{reply}}")]
+        let fallback = ReplyFallback(
+            subscribe: SubscribeMessage(templateID: "SUB_ORDER", data: data, page: "https://example.com/o", miniProgram: nil),
+            template: TemplateMessage(templateID: Self.template, data: data, url: nil, miniProgram: nil))
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: ManyReplies(count: 7, fallback: fallback)))
+        // The user accepted one notification of SUB_ORDER on an article an hour ago.
+        var popup = SimulatedMessage(from: "s1", kind: .event("subscribe_msg_popup_event", key: nil), createTime: WallClock.seconds() - 3600)
+        popup.extraXML =
+            "<SubscribeMsgPopupEvent><List><TemplateId><![CDATA[SUB_ORDER]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString><PopupScene>2</PopupScene></List></SubscribeMsgPopupEvent>"
+        try await Self.push(try InboundMessage(xml: Array(popup.xml.utf8)), appID: appID, fake: fake, redis: redis)
+        try await Self.push(try WorkerHarness.text("my order?", from: "s1", appID: appID), appID: appID, fake: fake, redis: redis)
+        #expect(await WorkerHarness.eventually { fake.deliveredTemplates.count == 2 })
+        #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
+        await worker.stop()
+        await fake.stop()
+        #expect(Self.sends(fake, to: "s1").map(\.errcode) == [0, 0, 0, 0, 0])
+        // The one acceptance carries the sixth reply; the seventh falls back to the template.
+        #expect(fake.deliveredTemplates.map(\.path) == [FakeWeChatAPI.bizsendPath, FakeWeChatAPI.templatePath])
+        #expect(fake.deliveredTemplates.map(\.data) == [["thing1": "r5"], ["thing1": "r6"]])
+        #expect(fake.calls.filter { $0.path == FakeWeChatAPI.bizsendPath }.map(\.errcode) == [0])
     }
 
     /// Answers with an image made of the message's text, as bytes.
