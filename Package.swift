@@ -178,7 +178,11 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Shared"],
+            dependencies: [
+                "Shared",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -234,6 +238,7 @@ let package = Package(
             name: "SystemTests",
             dependencies: [
                 "Shared", "TestSupport", "WeChatFake",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

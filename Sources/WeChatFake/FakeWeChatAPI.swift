@@ -16,6 +16,7 @@ import Foundation
 ///
 /// It serves `/cgi-bin/token` (classic), `/cgi-bin/stable_token`, `/cgi-bin/message/custom/send` and
 /// `/cgi-bin/message/custom/typing`, web-page OAuth and the JS-SDK's ticket (FakeWeChatAPI+Web.swift),
+/// template and subscribe messages, media uploads and the users' reply windows (FakeWeChatAPI+Reach.swift),
 /// validating like WeChat: unknown appid → 40013, wrong secret →
 /// 40125, missing token → 41001, unknown token → 40001, expired token → 42001, a body that is not a
 /// customer-service message → 47001, no `touser` → 40003, a bad typing command → 45072. Every call is
@@ -59,6 +60,8 @@ public final class FakeWeChatAPI: Sendable {
         var isStopping = false
         /// Web-page OAuth and the JS-SDK (``FakeWebState``).
         var web = FakeWebState()
+        /// Reply windows, templates, subscribe grants, media (``FakeReachState``).
+        var reach = FakeReachState()
     }
 
     let state: Mutex<State>
@@ -104,6 +107,7 @@ public final class FakeWeChatAPI: Sendable {
         router.get(RouterPath(Self.repliesPath)) { request, _ in await self.replies(request) }
         addWebRoutes(to: router)
         registerAccountRoutes(on: router)
+        addReachRoutes(to: router)
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
@@ -272,6 +276,9 @@ public final class FakeWeChatAPI: Sendable {
         }
         if let code = faults.rejectedOpenIDs[message.toUser] {
             return answer(path: path, errcode: code, errmsg: WeChatErrorCode(code).meaning ?? "rejected", appID: appID, message: message, body: body, arrivedAt: arrived)
+        }
+        if let refusal = reachRefusal(for: message) {
+            return answer(path: path, errcode: refusal.errcode, errmsg: refusal.errmsg, appID: appID, message: message, body: body, arrivedAt: arrived)
         }
         let expireNow = state.withLock { state -> Bool in
             state.successfulSends += 1

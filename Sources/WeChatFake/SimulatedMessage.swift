@@ -23,6 +23,8 @@ public struct SimulatedMessage: Sendable, Hashable {
     public var msgID: Int64
     /// `CreateTime`, seconds since 1970.
     public var createTime: Int64
+    /// Raw XML elements added at the end of an event (`<MsgID>…</MsgID><Status>…</Status>` of a receipt).
+    public var extraXML = ""
 
     public init(from: String, to: String = "gh_wxsim", kind: Kind, msgID: Int64 = Int64.random(in: 1_000_000_000_000_000...9_000_000_000_000_000), createTime: Int64 = WallClock.seconds()) {
         self.from = from
@@ -69,7 +71,7 @@ public struct SimulatedMessage: Sendable, Hashable {
             if event.lowercased() == "scan" || key?.hasPrefix("qrscene_") == true {
                 fields.append(XMLWriter.element("Ticket", cdata: "gQwxsim" + String(msgID % 1_000_000)))
             }
-            return "<xml>" + fields.joined() + "</xml>"
+            return "<xml>" + fields.joined() + extraXML + "</xml>"
         }
         fields.append("<MsgId>\(msgID)</MsgId>")
         return "<xml>" + fields.joined() + "</xml>"

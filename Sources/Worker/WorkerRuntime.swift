@@ -65,8 +65,14 @@ struct WorkerRuntime: Sendable {
         }
         var queue = LeaseQueue(redis: redis, keys: keys, consumer: consumerName ?? Self.uniqueConsumerName(), leaseDuration: settings.claimIdle)
         queue.deadLetterMaximumLength = settings.deadLetterMaximumLength
+        let reachKeys = ReachKeys(appID: configuration.appID)
+        let reachMetrics = ReachMetrics(registry: metrics.registry)
+        let delivery = ReachDelivery(
+            sender: sender, tracker: ReachTracker(redis: redis, keys: reachKeys),
+            media: MediaUploader(sender: sender, redis: redis, keys: reachKeys, metrics: reachMetrics, logger: Logger(label: "worker.media")),
+            metrics: reachMetrics, logger: Logger(label: "worker.reach"))
         let processor = MessageProcessor(
-            queue: queue, handler: handler, sender: sender,
+            queue: queue, handler: handler, sender: sender, delivery: delivery,
             retryPolicy: RetryPolicy(
                 maximumAttempts: settings.maximumAttempts, base: settings.retryBase, maximum: settings.retryMaximum, budget: settings.retryFor),
             typingAfter: settings.typingAfter, metrics: metrics, logger: logger)

@@ -16,7 +16,7 @@ import WeChatFake
     final class UserService: Sendable {
         let received = Mutex<[String]>([])
         let failuresLeft: Mutex<Int>
-        let group: Mutex<ServiceGroup?> = Mutex(nil)
+        let app: Mutex<LoopbackRouterApp?> = Mutex(nil)
         /// How long each answer takes.
         let delay: Duration
 
@@ -40,19 +40,13 @@ import WeChatFake
                 let answer = #"{"messages":[{"msgtype":"text","text":{"content":"hook says hi"}},{"msgtype":"image","image":{"media_id":"HOOK_IMG"}}]}"#
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
             }
-            let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-            let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: app.logger)
-            self.group.withLock { $0 = group }
-            Task { try await group.run() }
-            for await port in stream { return port }
-            return 0
+            let app = try await LoopbackRouterApp(router)
+            self.app.withLock { $0 = app }
+            return app.port
         }
 
         func stop() async {
-            await group.withLock { $0 }?.triggerGracefulShutdown()
+            await app.withLock { $0 }?.stop()
         }
     }
 

@@ -31,7 +31,7 @@ public struct AccountAPI: Sendable {
     /// `POST path?access_token=…` with a JSON body.
     public func post(_ path: String, json body: [UInt8]) async throws(WeChatAPIError) -> [String: JSONValue] {
         let client = self.client
-        return try await withToken { token async throws(WeChatAPIError) in try await client.postJSON(path: path, accessToken: token, body: body) }
+        return try await withToken { token async throws(WeChatAPIError) in try await client.post(path: path, accessToken: token, body: body) }
     }
 
     /// `POST path` with `body` encoded as JSON (UTF-8 as is, slashes unescaped: WeChat refuses `\uXXXX`, 40033).

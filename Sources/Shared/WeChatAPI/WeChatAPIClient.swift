@@ -58,14 +58,13 @@ public struct WeChatAPIClient: Sendable {
         return AccessToken(value: token, expiresIn: reply["expires_in"]?.int ?? 7200)
     }
 
-    /// Posts a JSON body to `path?access_token=…`; returns normally only for `errcode` 0 (or none).
-    public func post(path: String, accessToken: String, body: [UInt8]) async throws(WeChatAPIError) {
-        _ = try await postJSON(path: path, accessToken: accessToken, body: body)
-    }
-
-    /// Posts a JSON body to `path?access_token=…` and returns WeChat's answer; throws for a non-zero `errcode`.
-    public func postJSON(path: String, accessToken: String, body: [UInt8]) async throws(WeChatAPIError) -> [String: JSONValue] {
-        try Self.succeeded(try await call(.POST, path: path, query: [("access_token", accessToken)], body: body))
+    /// Posts a body (JSON unless `contentType` says otherwise) to `path?access_token=…[&query]`; returns
+    /// the answer only for `errcode` 0 (or none).
+    @discardableResult
+    public func post(
+        path: String, accessToken: String, body: [UInt8], query: [(String, String)] = [], contentType: String = "application/json; charset=utf-8"
+    ) async throws(WeChatAPIError) -> [String: JSONValue] {
+        try Self.succeeded(try await call(.POST, path: path, query: [("access_token", accessToken)] + query, body: body, contentType: contentType))
     }
 
     /// `GET path?access_token=…&query` and returns WeChat's answer; throws for a non-zero `errcode`.
@@ -94,7 +93,9 @@ public struct WeChatAPIClient: Sendable {
         return AccessToken(value: ticket, expiresIn: reply["expires_in"]?.int ?? 7200)
     }
 
-    private func call(_ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?) async throws(WeChatAPIError) -> [String: JSONValue] {
+    private func call(
+        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?, contentType: String = "application/json; charset=utf-8"
+    ) async throws(WeChatAPIError) -> [String: JSONValue] {
         var url = baseURL + path
         if !query.isEmpty {
             url += "?" + query.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
@@ -102,7 +103,7 @@ public struct WeChatAPIClient: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let (status, bytes): (Int, ByteBuffer)

@@ -49,6 +49,8 @@ struct APICommand: AsyncParsableCommand {
     @Flag(help: "Print nothing per call (benchmarks).")
     var quiet = false
 
+    @OptionGroup var reach: ReachAPIOptions
+
     func validate() throws {
         guard (0...1).contains(failRate), (0...1).contains(http500Rate) else { throw ValidationError("--fail-rate and --http500-rate are shares between 0 and 1") }
         guard latencyMilliseconds >= 0, latencyJitterMilliseconds >= 0, expireTokenEvery >= 0 else {
@@ -77,6 +79,7 @@ struct APICommand: AsyncParsableCommand {
             }
         }
         fake.refusesConsent = refuseConsent
+        try reach.apply(to: fake, appID: app)
         let bound: Int
         do {
             bound = try await fake.start(host: host, port: port)

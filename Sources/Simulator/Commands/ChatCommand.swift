@@ -48,7 +48,7 @@ struct ChatCommand: AsyncParsableCommand {
                 }
             }
         }
-        if !noSubscribe, await push(.event("subscribe", key: nil), pusher: pusher) { tally.pushed() }
+        if !noSubscribe, await push(.event("subscribe", key: nil), pusher: pusher, watcher: watcher) { tally.pushed() }
         for await line in StandardInputLines.start() {
             let trimmed = line.trimmingPrefix(" ")
             guard !trimmed.isEmpty else { continue }
@@ -56,7 +56,7 @@ struct ChatCommand: AsyncParsableCommand {
                 Console.line("(not understood: \(Self.slashCommands))")
                 continue
             }
-            if await push(kind, pusher: pusher) { tally.pushed() }
+            if await push(kind, pusher: pusher, watcher: watcher) { tally.pushed() }
         }
         // Ctrl-D: let replies still on their way arrive (a message with no rule gets none: 5 s at most).
         let deadline = ContinuousClock.now + .seconds(5)
@@ -65,9 +65,11 @@ struct ChatCommand: AsyncParsableCommand {
         Console.line("wxsim chat: bye")
     }
 
-    /// Pushes one message; true when the ingress accepted it.
-    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher) async -> Bool {
+    /// Pushes one message (telling the fake API first, so it opens the reply window); true when the
+    /// ingress accepted it.
+    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher, watcher: ReplyWatcher) async -> Bool {
         let message = SimulatedMessage(from: from, to: DemoAccount.originalID, kind: kind)
+        await watcher.tell(message)
         do {
             let result = try await pusher.push(message, using: .shared)
             if !result.isAccepted { Console.line("✗ the ingress answered HTTP \(result.status): \(result.body.prefix(200))") }

@@ -33,6 +33,7 @@ struct SendCommand: AsyncParsableCommand {
         let request = try pusher.request(for: simulated)
         let watcher = fakeAPI.watcher()
         let position = wait > 0 ? try await reportingFailure { try await watcher.currentPosition() } : 0
+        await watcher.tell(simulated)
         var accepted = false
         for delivery in 1...retries {
             let result = try await reportingFailure { try await pusher.send(request, using: .shared) }

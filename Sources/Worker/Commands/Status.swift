@@ -14,6 +14,7 @@ struct Status: AsyncParsableCommand {
             let status = try await QueueStatus.read(redis: redis, keys: keys)
             print("queue \(keys.prefix)")
             print(status.report)
+            print(try await ReceiptStatus.read(redis: redis, keys: ReachKeys(queueKeys: keys)).report)
         } catch {
             ProcessEnvironment.printError("worker status: \(error)")
             throw ExitCode(1)

@@ -34,6 +34,8 @@ struct MessageProcessor: Sendable {
     let queue: LeaseQueue
     let handler: any MessageHandler
     let sender: CustomerServiceSender
+    /// Spends the user's reply allowance and takes the reply's fallback when it is gone (``ReachDelivery``).
+    let delivery: ReachDelivery
     let retryPolicy: RetryPolicy
     let typingAfter: Duration?
     let metrics: WorkerMetrics
@@ -54,10 +56,16 @@ struct MessageProcessor: Sendable {
         }
         let attempts = envelope.attempt + 1
 
-        // 1. The business logic.
-        let replies: [CustomerServiceMessage.Content]
+        // 1. What can reach the user (the window this message opens), then the business logic.
+        let reach: ReachContext
         do {
-            replies = try await handleWithTyping(envelope.message)
+            reach = try await untilRedisAnswers({ () async throws(RedisError) in try await delivery.observe(envelope.message) })
+        } catch {
+            return Step(outcome: .leftPending)
+        }
+        let replies: [Reply]
+        do {
+            replies = LongText.prepare(try await handleWithTyping(envelope.message, reach: reach))
         } catch {
             if Task.isCancelled { return Step(outcome: .leftPending) }
             switch error {
@@ -86,9 +94,7 @@ struct MessageProcessor: Sendable {
                 case .send:
                     break
                 }
-                do {
-                    try await sender.send(CustomerServiceMessage(toUser: envelope.message.fromUserName, content: reply))
-                } catch {
+                if case .failure(let error) = try await delivery.deliver(reply, to: envelope.message.fromUserName, dedupKey: envelope.dedupKey, index: index) {
                     if Task.isCancelled { return Step(outcome: .leftPending) }
                     let answered = error.errcode.map { _ in (dedupKey: envelope.dedupKey, index: index) }
                     switch error.retryClass {
@@ -122,18 +128,18 @@ struct MessageProcessor: Sendable {
     /// Runs the handler; when it takes longer than `typingAfter`, sends the typing indicator. A typing
     /// call that has started is awaited before the replies go out, so the user never sees "typing…"
     /// after the answer; one that has not started yet is cancelled.
-    private func handleWithTyping(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
-        guard let typingAfter else { return try await handler.handle(message) }
+    private func handleWithTyping(_ message: InboundMessage, reach: ReachContext) async throws -> [Reply] {
+        guard let typingAfter else { return try await handler.answer(message, reach: reach) }
         let typingStarted = StartedFlag()
-        return try await withThrowingTaskGroup(of: [CustomerServiceMessage.Content]?.self) { group in
-            group.addTask { try await handler.handle(message) }
+        return try await withThrowingTaskGroup(of: [Reply]?.self) { group in
+            group.addTask { try await handler.answer(message, reach: reach) }
             group.addTask {
                 try await Task.sleep(for: typingAfter)
                 typingStarted.set()
                 try? await sender.typing(toUser: message.fromUserName)
                 return nil
             }
-            var replies: [CustomerServiceMessage.Content]?
+            var replies: [Reply]?
             while let result = try await group.next() {
                 guard let result else { continue }
                 replies = result

@@ -17,6 +17,12 @@ import Shared
 ///     }
 /// }
 /// ```
+///
+/// A handler that wants to know the user's reply window or to give replies a fallback (template or
+/// subscribe message) or a long-text policy implements ``answer(_:reach:)`` instead; the worker calls
+/// only that one (its default runs ``handle(_:)``).
 protocol MessageHandler: Sendable {
     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content]
+    /// The replies to `message`, knowing what can reach the user (``ReachContext``).
+    func answer(_ message: InboundMessage, reach: ReachContext) async throws -> [Reply]
 }

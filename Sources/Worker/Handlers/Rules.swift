@@ -17,6 +17,10 @@ struct Rules: Sendable {
     struct Keyword: Sendable {
         var match: Match
         var reply: CustomerServiceMessage.Content
+        /// This rule's `fallback:` (else the file's).
+        var fallback: ReplyFallback? = nil
+        /// This rule's `long_text:` (else the file's).
+        var longText: LongTextPolicy? = nil
     }
 
     /// What happens to a message no rule matched.
@@ -36,6 +40,8 @@ struct Rules: Sendable {
     /// QR-code scene values and their replies (`scans:`), for `SCAN` and for a `subscribe` through a code
     /// (whose `qrscene_` prefix is removed), where the scene's reply replaces the welcome.
     var scans: [String: CustomerServiceMessage.Content] = [:]
+    /// The file's `fallback:` and `long_text:`, for every rule without its own.
+    var reach = RulesReach()
 
     /// Whether any keyword rule is a regex (its matching then runs off the cooperative pool).
     var hasRegex: Bool {

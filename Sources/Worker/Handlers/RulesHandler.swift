@@ -53,40 +53,63 @@ final class RulesHandler: MessageHandler {
     }
 
     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
-        let contents = try await reply(to: message)
+        try await withProfiles(try await match(message, rules: self.rules).contents, of: message)
+    }
+
+    /// `${profile.…}` in `contents` filled from the sender's profile (when `WORKER_USER_PROFILE=on`).
+    private func withProfiles(_ contents: [CustomerServiceMessage.Content], of message: InboundMessage) async -> [CustomerServiceMessage.Content] {
         guard ProfileTemplate.refersToProfile(contents) else { return contents }
         let profile = await profiles?.profile(of: message.fromUserName)
         return contents.map { ProfileTemplate.fill($0, profile: profile) }
     }
 
-    /// The rules' reply, regex rules matched off the cooperative pool.
-    private func reply(to message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+    /// The replies with the fallback and long-text policy of the rule that answered (or the file's).
+    func answer(_ message: InboundMessage, reach: ReachContext) async throws -> [Reply] {
         let rules = self.rules
-        guard rules.hasRegex, case .text = message.kind else { return Self.reply(to: message, rules: rules) }
+        let outcome = try await match(message, rules: rules)
+        let keyword = outcome.matched.map { rules.keywords[$0] }
+        return await withProfiles(outcome.contents, of: message).map {
+            Reply($0, fallback: keyword?.fallback ?? rules.reach.fallback, longText: keyword?.longText ?? rules.reach.longText)
+        }
+    }
+
+    private func match(_ message: InboundMessage, rules: Rules) async throws -> RulesMatcher.Outcome {
+        guard rules.hasRegex, case .text = message.kind else {
+            var matched: Int?
+            let contents = Self.reply(to: message, rules: rules, matched: { matched = $0 })
+            return RulesMatcher.Outcome(contents: contents, matched: matched, skipped: [])
+        }
         guard let outcome = await matcher.submit(RulesMatcher.Request(message: message, rules: rules, budget: Self.regexBudget)) else {
             throw HandlerError.retryLater("the rules matcher is closed")
         }
         for (pattern, reason) in outcome.skipped {
             logger.warning("skipped the regex rule '\(pattern)' for a message: \(reason); the next rule or the default answers")
         }
-        return outcome.contents
+        return outcome
     }
 
     /// The reply `rules` give to `message`. A regex rule gets `budget`; one that runs past it or
     /// cannot be tried is reported to `skipped` (pattern, reason) and the next rule is tried.
     static func reply(
-        to message: InboundMessage, rules: Rules, budget: Duration = regexBudget, skipped: (String, String) -> Void = { _, _ in }
+        to message: InboundMessage, rules: Rules, budget: Duration = regexBudget, skipped: (String, String) -> Void = { _, _ in },
+        matched: (Int) -> Void = { _ in }
     ) -> [CustomerServiceMessage.Content] {
         switch message.kind {
         case .text(let content, _):
             let text = content.trimmingWhitespace
-            for keyword in rules.keywords {
+            for (position, keyword) in rules.keywords.enumerated() {
                 switch keyword.match {
-                case .exact(let expected) where text == expected: return [keyword.reply]
-                case .contains(let part) where text.contains(part): return [keyword.reply]
+                case .exact(let expected) where text == expected:
+                    matched(position)
+                    return [keyword.reply]
+                case .contains(let part) where text.contains(part):
+                    matched(position)
+                    return [keyword.reply]
                 case .regex(let rule):
                     switch rule.match(text, budget: budget) {
-                    case .matched(let groups): return [substitute(keyword.reply, groups: groups)]
+                    case .matched(let groups):
+                        matched(position)
+                        return [substitute(keyword.reply, groups: groups)]
                     case .noMatch: continue
                     case .abandoned(let reason):
                         skipped(rule.pattern, reason)

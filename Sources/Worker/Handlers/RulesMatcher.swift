@@ -14,6 +14,8 @@ struct RulesMatcher: BatchProcessor {
     /// The reply, and every regex rule that was skipped on the way (its pattern, and why).
     struct Outcome: Sendable {
         var contents: [CustomerServiceMessage.Content]
+        /// The position of the keyword rule that answered, nil when none did.
+        var matched: Int? = nil
         var skipped: [(pattern: String, reason: String)]
     }
 
@@ -25,8 +27,10 @@ struct RulesMatcher: BatchProcessor {
     mutating func process(_ requests: [Request]) -> [Outcome?] {
         requests.map { request in
             var skipped: [(pattern: String, reason: String)] = []
-            let contents = RulesHandler.reply(to: request.message, rules: request.rules, budget: request.budget) { skipped.append(($0, $1)) }
-            return Outcome(contents: contents, skipped: skipped)
+            var matched: Int?
+            let contents = RulesHandler.reply(
+                to: request.message, rules: request.rules, budget: request.budget, skipped: { skipped.append(($0, $1)) }, matched: { matched = $0 })
+            return Outcome(contents: contents, matched: matched, skipped: skipped)
         }
     }
 }

@@ -21,6 +21,9 @@ import Foundation
 ///   - exact: "logo"
 ///     reply: {image: MEDIA_ID}
 /// default: echo          # echo | none | any other string (or a reply mapping)
+/// fallback:              # when no customer-service message can reach the user (also per rule)
+///   template: {id: TEMPLATE_ID, data: {thing1: "{{reply}}"}, url: "https://…"}
+/// long_text: split       # split | truncate texts over 2048 bytes (also per rule)
 /// ```
 ///
 /// A reply is a string (text) or a mapping with one key: `text`, `image`, `voice`, `mpnews` (a media
@@ -76,8 +79,12 @@ enum RulesParser {
                 for item in list {
                     rules.keywords.append(try keyword(item, file: file))
                 }
+            case "fallback":
+                rules.reach.fallback = try fallback(value, file: file)
+            case "long_text":
+                rules.reach.longText = try longText(value, file: file)
             default:
-                throw fail(keyNode, "unknown key '\(keyNode.string ?? "?")' (expected subscribe, keywords, default, clicks or scans)")
+                throw fail(keyNode, "unknown key '\(keyNode.string ?? "?")' (expected subscribe, keywords, default, clicks, scans, fallback or long_text)")
             }
         }
         return rules
@@ -90,6 +97,8 @@ enum RulesParser {
         guard let mapping = node.mapping else { throw fail(node, "a keyword rule must be a mapping with exact, contains or regex, and reply") }
         var match: Rules.Match?
         var replyContent: CustomerServiceMessage.Content?
+        var ruleFallback: ReplyFallback?
+        var ruleLongText: LongTextPolicy?
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
@@ -108,13 +117,17 @@ enum RulesParser {
                 }
             case "reply":
                 replyContent = try reply(value, file: file)
+            case "fallback":
+                ruleFallback = try fallback(value, file: file)
+            case "long_text":
+                ruleLongText = try longText(value, file: file)
             default:
-                throw fail(keyNode, "unknown key '\(key)' in a keyword rule (expected exact, contains, regex, reply)")
+                throw fail(keyNode, "unknown key '\(key)' in a keyword rule (expected exact, contains, regex, reply, fallback, long_text)")
             }
         }
         guard let match else { throw fail(node, "a keyword rule needs exact, contains or regex") }
         guard let replyContent else { throw fail(node, "a keyword rule needs a reply") }
-        return Rules.Keyword(match: match, reply: replyContent)
+        return Rules.Keyword(match: match, reply: replyContent, fallback: ruleFallback, longText: ruleLongText)
     }
 
     private static func reply(_ node: Node, file: String) throws(RulesParseError) -> CustomerServiceMessage.Content {

@@ -34,6 +34,13 @@ struct WebhookHandler: MessageHandler {
     var profiles: ProfileStore?
 
     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
+        try await answer(message, reach: .untracked).map(\.content)
+    }
+
+    /// Also sends `"reach"` (``ReachWindow/json``) and, for a template receipt, `"receipt"`
+    /// (``ReachContext/Receipt/json``); reads fallbacks, long-text policies and media to upload from the
+    /// answer (``replies(from:to:)``).
+    func answer(_ message: InboundMessage, reach: ReachContext) async throws -> [Reply] {
         var fields: [String: JSONValue] = [:]
         for field in message.fields where fields[field.name] == nil {
             fields[field.name] = .string(field.value)
@@ -43,6 +50,7 @@ struct WebhookHandler: MessageHandler {
             "to": .string(message.toUserName), "create_time": .number(Double(message.createTime)), "msgtype": .string(message.msgType),
             "event": message.event.map(JSONValue.string) ?? .null, "fields": .object(fields),
             "scene": Self.scene(of: message).map(JSONValue.string) ?? .null,
+            "reach": reach.window.json, "receipt": reach.receipt?.json ?? .null,
         ]
         if let profiles { payload["profile"] = await profiles.profile(of: message.fromUserName).map(JSONValue.object) ?? .null }
         var request = HTTPClientRequest(url: url)
@@ -63,7 +71,7 @@ struct WebhookHandler: MessageHandler {
         }
         if status >= 500 || status == 429 { throw HandlerError.retryLater("webhook answered HTTP \(status)") }
         guard (200..<300).contains(status) else { throw HandlerError.permanent("webhook answered HTTP \(status)") }
-        return try Self.messages(from: Array(body.readableBytesView), to: message.fromUserName)
+        return try Self.replies(from: Array(body.readableBytesView), to: message.fromUserName)
     }
 
     /// The QR-code scene of a `SCAN`, or of a `subscribe` through a code (without its `qrscene_` prefix).
@@ -85,31 +93,8 @@ struct WebhookHandler: MessageHandler {
         return "\(url[..<schemeEnd.upperBound])\(host)\(path)"
     }
 
-    /// Reads the webhook's answer.
+    /// Reads the webhook's answer: its customer-service messages only (``replies(from:to:)`` reads the rest).
     static func messages(from body: [UInt8], to openID: String) throws -> [CustomerServiceMessage.Content] {
-        if body.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) { return [] }
-        guard let answer = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
-            throw HandlerError.permanent("webhook answer is not JSON")
-        }
-        let list: [JSONValue]
-        if let array = answer.array {
-            list = array
-        } else if let object = answer.object {
-            list = object["messages"]?.array ?? []
-        } else {
-            throw HandlerError.permanent("webhook answer must be an object with messages")
-        }
-        var contents: [CustomerServiceMessage.Content] = []
-        for item in list {
-            guard var object = item.object else { throw HandlerError.permanent("each webhook message must be an object") }
-            object["touser"] = .string(openID)
-            let bytes = (try? Array(JSONEncoder().encode(object))) ?? []
-            do {
-                contents.append(try CustomerServiceMessage(jsonBody: bytes).content)
-            } catch {
-                throw HandlerError.permanent("webhook message is not a customer-service message: \(error)")
-            }
-        }
-        return contents
+        try replies(from: body, to: openID).map(\.content)
     }
 }

@@ -1,0 +1,112 @@
+import Shared
+
+/// The Lua scripts of the reply-window allowance (``ReachKeys``): each reads and changes a user's windows
+/// in one atomic step on Redis's clock, so every worker sees the same allowance and two workers never
+/// spend the same message of it. Window fields: `<w>u` until (Unix ms), `<w>l` left, `<w>t` when the
+/// user's action that opened it happened (Unix ms), for `w` = `m` (48 h) and `e` (1 minute).
+enum ReachScripts {
+    /// The state every script answers: `{now, mu, ml, eu, el}` (empty strings for absent fields).
+    private static let state = """
+        local function state(key)
+          local s = redis.call('HMGET', key, 'mu', 'ml', 'eu', 'el')
+          return {now, s[1] or '', s[2] or '', s[3] or '', s[4] or ''}
+        end
+        """
+
+    /// OBSERVE. KEYS: 1 the user's windows. ARGV: 1 window (`m`, `e` or `-` for none), 2 when the user
+    /// acted (Unix ms), 3 the window's length (ms), 4 its allowance, 5 the key's lifetime (ms).
+    /// Opens the window unless a later action of the user opened it already (a late or replayed message
+    /// never shortens a window); answers the state.
+    static let observe = RedisScript(
+        QueueLua.now + "\n" + state + "\n"
+            + """
+            local w = ARGV[1]
+            if w == 'm' or w == 'e' then
+              local at = tonumber(ARGV[2])
+              local last = tonumber(redis.call('HGET', KEYS[1], w .. 't') or '-1')
+              if at > last then
+                redis.call('HSET', KEYS[1], w .. 't', at, w .. 'u', at + tonumber(ARGV[3]), w .. 'l', tonumber(ARGV[4]))
+              end
+              redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]))
+            end
+            return state(KEYS[1])
+            """)
+
+    /// SPEND, right before a customer-service call. KEYS: 1 the user's windows. Answers `{which, state…}`:
+    /// `e` or `m` (one message of that window spent), `unknown` (nothing recorded for the user: WeChat
+    /// decides), `spent` (a window is open, its allowance used) or `closed`.
+    static let spend = RedisScript(
+        QueueLua.now + "\n" + state + "\n"
+            + """
+            local s = redis.call('HMGET', KEYS[1], 'mu', 'ml', 'eu', 'el')
+            if not s[1] and not s[3] then return {'unknown', unpack(state(KEYS[1]))} end
+            local mu, ml, eu, el = tonumber(s[1] or '0'), tonumber(s[2] or '0'), tonumber(s[3] or '0'), tonumber(s[4] or '0')
+            if eu > now and el > 0 then
+              redis.call('HINCRBY', KEYS[1], 'el', -1)
+              return {'e', unpack(state(KEYS[1]))}
+            end
+            if mu > now and ml > 0 then
+              redis.call('HINCRBY', KEYS[1], 'ml', -1)
+              return {'m', unpack(state(KEYS[1]))}
+            end
+            if eu > now or mu > now then return {'spent', unpack(state(KEYS[1]))} end
+            return {'closed', unpack(state(KEYS[1]))}
+            """)
+
+    /// REFUND after a send WeChat did not take. KEYS: 1 the user's windows. ARGV: 1 the window spent
+    /// (`m`/`e`), 2 its allowance (the cap: a window opened again meanwhile is full already).
+    static let refund = RedisScript(
+        QueueLua.now + "\n"
+            + """
+            local w = ARGV[1]
+            local untilMs = tonumber(redis.call('HGET', KEYS[1], w .. 'u') or '0')
+            local left = tonumber(redis.call('HGET', KEYS[1], w .. 'l') or '0')
+            if untilMs > now and left < tonumber(ARGV[2]) then redis.call('HINCRBY', KEYS[1], w .. 'l', 1) end
+            return 1
+            """)
+
+    /// WeChat's answer overrides the count. KEYS: 1 the user's windows. ARGV: 1 `spent` (45047: no
+    /// message left in the open windows) or `closed` (45015: no window open), 2 the key's lifetime (ms).
+    /// A 45047 for a user with no window on record says one is open without saying until when: it is
+    /// recorded as the short window's minute from now, after which the relay takes it as closed.
+    static let override = RedisScript(
+        QueueLua.now + "\n"
+            + """
+        if ARGV[1] == 'spent' then
+          redis.call('HSET', KEYS[1], 'ml', 0, 'el', 0)
+          local mu = tonumber(redis.call('HGET', KEYS[1], 'mu') or '0')
+          local eu = tonumber(redis.call('HGET', KEYS[1], 'eu') or '0')
+          if mu <= now and eu <= now then redis.call('HSET', KEYS[1], 'eu', now + 60000) end
+        else
+          redis.call('HSET', KEYS[1], 'mu', 0, 'eu', 0, 'ml', 0, 'el', 0)
+        end
+        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+        return 1
+        """)
+
+    /// USE-GRANT: one one-time subscribe acceptance of a template, if there is one. KEYS: 1 the user's
+    /// grants. ARGV: 1 template_id. Answers 1 when one was taken.
+    static let useGrant = RedisScript(
+        """
+        local left = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+        if left <= 0 then return 0 end
+        if left == 1 then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HINCRBY', KEYS[1], ARGV[1], -1) end
+        return 1
+        """)
+
+    /// RECEIPT: a `TEMPLATESENDJOBFINISH` for `msgid`. KEYS: 1 the template's hash, 2 receipts counts,
+    /// 3 receipts log. ARGV: 1 msgid, 2 status, 3 when (Unix ms). Answers `{key, index}` of the
+    /// originating message (empty when the template is not ours or older than 7 days); a receipt seen
+    /// before is not counted again.
+    static let receipt = RedisScript(
+        """
+        local origin = redis.call('HMGET', KEYS[1], 'key', 'index', 'status')
+        if not origin[3] then
+          redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+          redis.call('LPUSH', KEYS[3], ARGV[1] .. ' ' .. ARGV[2] .. ' ' .. (origin[1] or '-'))
+          redis.call('LTRIM', KEYS[3], 0, 49)
+          if origin[1] then redis.call('HSET', KEYS[1], 'status', ARGV[2], 'finished_at', ARGV[3]) end
+        end
+        return {origin[1] or '', origin[2] or ''}
+        """)
+}
