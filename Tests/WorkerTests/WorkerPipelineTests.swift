@@ -165,12 +165,13 @@ import WeChatFake
         let keys = QueueKeys(appID: appID)
         let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
         try await WorkerHarness.enqueue((0..<200).map { try WorkerHarness.text("stuck \($0)", from: "stuck", appID: appID) }, appID: appID, redis: redis)
-        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
+        // 200 sends of one user one after the other: 4 s alone, past 30 s on a machine loaded by the parallel suite.
+        #expect(await WorkerHarness.eventually(seconds: 120) { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
         // The worker dead-letters each replayed letter again at once (the user is still outside the window):
         // the replay still ends, having replayed each of the 200 once.
         let replayed = try await DeadLetters(redis: redis, keys: keys).replay()
         #expect(replayed == 200)
-        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
+        #expect(await WorkerHarness.eventually(seconds: 120) { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
         await worker.stop()
         await fake.stop()
     }
