@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import Logging
 import NIOCore
+import Shared
 
 /// The callback-IP check of a push (``SourceCheck``), before anything else is read.
 extension WeChatController {

@@ -172,7 +172,7 @@ import WeChatFake
         // the replay still ends, having replayed each of the 200 once.
         let replayed = try await DeadLetters(redis: redis, keys: keys).replay()
         #expect(replayed == 200)
-        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
+        #expect(await WorkerHarness.eventually(seconds: 120) { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
         await worker.stop()
         await fake.stop()
     }

@@ -27,6 +27,7 @@ final class ProfileStore: Sendable {
     let metrics: WorkerMetrics
     private let logger: Logger
     private let state = Mutex(State())
+    private let failureLog = LogThrottle()
 
     private struct State {
         var waiters: [String: [CheckedContinuation<Profile?, Never>]] = [:]
@@ -113,7 +114,9 @@ final class ProfileStore: Sendable {
                 }
             }
         } catch {
-            logger.warning("cannot fetch \(batch.count) user profile(s): \(error); the replies go without them")
+            if failureLog.allow("fetch") {
+                logger.warning("cannot fetch user profiles (\(error)); replies go without them (logged once a minute; wechat_worker_profile_lookups_total counts them)")
+            }
             return [:]
         }
         let commands = profiles.map { openID, profile in

@@ -110,6 +110,17 @@ import WeChatFake
         #expect(account.fake.calls.isEmpty)
     }
 
+    @Test func aRefusalByWeChatExitsNonZeroWithTheErrcodeExplained() async throws {
+        let account = try await Account.start()
+        defer { Task { await account.fake.stop() } }
+        // Passes the local check (WeChat documents no media_id length), refused by the API.
+        let path = try Self.file("button:\n  - {type: media_id, name: M, media_id: \(String(repeating: "m", count: 300))}\n")
+        let run = try await account.worker("menu", "apply", path)
+        #expect(run.status == 1)
+        #expect(run.output.contains("WeChat refused menu/create: errcode 40097 (invalid arguments)"), "\(run.output)")
+        #expect(account.fake.account.menu == nil)
+    }
+
     @Test func qrCodeCreatePrintsTicketURLAndImage() async throws {
         let account = try await Account.start()
         defer { Task { await account.fake.stop() } }
