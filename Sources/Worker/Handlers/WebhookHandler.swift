@@ -13,7 +13,8 @@ import Foundation
 ///
 /// Request: `POST` JSON
 /// `{"appid":"wx…","dedup_key":"…","from":"OPENID","to":"gh_…","create_time":1714036504,"msgtype":"text","event":null,"fields":{"Content":"hi",…}}`
-/// (`fields` holds every top-level field of the push as text).
+/// (`fields` holds every top-level field of the push as text), plus `"reach"` (the user's reply window) and
+/// `"receipt"` (a template receipt linked to its message, else null).
 /// Answer: `{"messages":[{"msgtype":"text","text":{"content":"hello"}}, …]}`, each message in the
 /// customer-service body format without `touser` (it goes to the sender); `{}` or `{"messages":[]}` for no reply.
 /// Timeouts, connection errors and 5xx are retried like API errors; 4xx, unreadable answers and answers
