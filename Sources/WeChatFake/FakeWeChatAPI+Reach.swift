@@ -80,6 +80,10 @@ extension FakeWeChatAPI {
                     break
                 }
             }
+            if case .event(.unsubscribe) = message.kind {
+                windows.messageUntil = 0
+                windows.interactionUntil = 0
+            }
             if case .event(.subscribeMessagePopup(let items)) = message.kind {
                 for item in items where item.status == "accept" { state.reach.grants[user, default: [:]][item.templateID, default: 0] += 1 }
             }

@@ -167,7 +167,7 @@ import WeChatFake
         let keys = QueueKeys(appID: appID)
         let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
         try await WorkerHarness.enqueue((0..<200).map { try WorkerHarness.text("stuck \($0)", from: stuck[$0 % 8], appID: appID) }, appID: appID, redis: redis)
-        #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
+        #expect(await WorkerHarness.eventually(seconds: 120) { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
         // The worker dead-letters each replayed letter again at once (the user is still outside the window):
         // the replay still ends, having replayed each of the 200 once.
         let replayed = try await DeadLetters(redis: redis, keys: keys).replay()
@@ -288,9 +288,15 @@ import WeChatFake
         try await WorkerHarness.enqueue(
             [try WorkerHarness.text("a", from: "yes", appID: appID), try WorkerHarness.text("b", from: "no", appID: appID)], appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(QueueKeys(appID: appID).deadLetters)).integer) == 1 })
-        #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
-        try await Task.sleep(for: .milliseconds(100))
-        let text = String(decoding: worker.runtime.metrics.render(), as: UTF8.self)
+        // Until both messages are finished and counted (a send reaches the fake, and a dead letter Redis,
+        // before the message is counted).
+        var text = ""
+        #expect(
+            await WorkerHarness.eventually {
+                text = String(decoding: worker.runtime.metrics.render(), as: UTF8.self)
+                return text.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#)
+                    && text.contains(#"wechat_worker_messages_total{outcome="dead_lettered"} 1"#)
+            })
         await worker.stop()
         await fake.stop()
         #expect(text.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#))
@@ -338,7 +344,9 @@ import WeChatFake
         try await redis.send("HSET", RedisArgument(keys.stalls), "p", "9")
         let ghost = LeaseQueue(redis: redis, keys: keys, consumer: "ghost", leaseDuration: .milliseconds(50))
         #expect(try await ghost.take(count: 1).leases.count == 1)
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "150ms"]))
+        // The worker's own lease long enough that a loaded machine (the whole suite at once) does not lose
+        // "next" mid-send; its reaper still comes by every third of it.
+        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "1s"]))
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
         #expect(await WorkerHarness.eventually { WorkerHarness.deliveredTexts(fake)["p"] == ["next"] })
         await worker.stop()

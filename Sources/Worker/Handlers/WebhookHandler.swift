@@ -14,7 +14,8 @@ import Foundation
 /// Request: `POST` JSON
 /// `{"appid":"wx…","dedup_key":"…","from":"OPENID","to":"gh_…","create_time":1714036504,"msgtype":"text","event":null,"scene":null,"fields":{"Content":"hi",…}}`
 /// (`fields` holds every top-level field of the push as text; `scene` is the QR-code scene of a `SCAN` or
-/// of a `subscribe` through a code, without the `qrscene_` prefix `subscribe` adds). With
+/// of a `subscribe` through a code, without the `qrscene_` prefix `subscribe` adds), plus `"reach"` (the
+/// user's reply window) and `"receipt"` (a template receipt linked to its message, else null). With
 /// `WORKER_USER_PROFILE=on` it also has `"profile"`: the sender's `user/info` object, or null when it
 /// cannot be had now (the message is sent anyway).
 /// Answer: `{"messages":[{"msgtype":"text","text":{"content":"hello"}}, …]}`, each message in the

@@ -53,6 +53,7 @@ struct MediaUploader: Sendable {
             return .success(mediaID)
         } catch {
             metrics.mediaUpload("failed")
+            logger.warning("media/upload of \(bytes.count) bytes as \(upload.kind.rawValue) failed: \(error)")
             return .failure(error)
         }
     }

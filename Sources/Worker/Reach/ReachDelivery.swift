@@ -94,6 +94,8 @@ struct ReachDelivery: Sendable {
     private func fall(
         back fallback: ReplyFallback, _ reply: Reply, to user: String, dedupKey: String, index: Int, because refusal: WeChatAPIError?
     ) async throws(RedisError) -> Result<Outcome, WeChatAPIError> {
+        logger.debug(
+            "reply \(index) of \(dedupKey.prefix(8))… takes its fallback: \(refusal.map { "WeChat answered \($0)" } ?? "no customer-service message left for \(DedupKey.maskOpenID(user))")")
         if let subscribe = fallback.subscribe, try await tracker.useGrant(user, templateID: subscribe.templateID) {
             do {
                 try await sender.call(path: Self.subscribePath, body: subscribe.body(toUser: user, replyText: reply.text))

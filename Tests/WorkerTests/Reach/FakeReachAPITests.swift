@@ -112,6 +112,10 @@ import WeChatFake
         // A VIEW click opens nothing.
         fake.observe(SimulatedMessage(from: "v", kind: .event("VIEW", key: "https://x")))
         #expect(await Self.errcode { _ = try await api.post(path: FakeWeChatAPI.sendPath, accessToken: token, body: text("v")) } == 45015)
+        // Unfollowing closes every window.
+        fake.observe(SimulatedMessage(from: "gone", kind: .text("bye")))
+        fake.observe(SimulatedMessage(from: "gone", kind: .event("unsubscribe", key: nil)))
+        #expect(await Self.errcode { _ = try await api.post(path: FakeWeChatAPI.sendPath, accessToken: token, body: text("gone")) } == 45015)
         // Over 2 048 bytes: 45002.
         let long = CustomerServiceMessage(toUser: "stranger", content: .text(String(repeating: "a", count: 2049))).jsonBody()
         #expect(await Self.errcode { _ = try await api.post(path: FakeWeChatAPI.sendPath, accessToken: token, body: long) } == 45002)
