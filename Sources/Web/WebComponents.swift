@@ -88,7 +88,7 @@ struct WebComponents: Sendable {
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "wechat-relay-web"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port
-                logger.info("web on http://\(settings.host):\(port)\(settings.demoPage ? "; demo page at \(settings.publicURL.withoutFragment)/demo" : "")")
+                logger.info("web on http://\(settings.host):\(port)\(settings.demoPage ? "; demo page at \(settings.publicBase)/demo" : "")")
             },
             logger: logger
         )

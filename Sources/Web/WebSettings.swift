@@ -1,3 +1,4 @@
+import Hummingbird
 import Shared
 
 /// The `web` service's own variables, validated at start-up (the shared ones are in `RelayConfiguration`).
@@ -71,11 +72,28 @@ struct WebSettings: Sendable {
         }
     }
 
-    /// The OAuth `redirect_uri`: this service's callback as browsers reach it.
-    var callbackURL: String {
+    /// `WEB_PUBLIC_URL` without a trailing `/`: what this service's paths are appended to.
+    var publicBase: String {
         var base = publicURL.withoutFragment
         while base.hasSuffix("/") { base.removeLast() }
-        return base + "/oauth/callback"
+        return base
+    }
+
+    /// The OAuth `redirect_uri`: this service's callback as browsers reach it.
+    var callbackURL: String { publicBase + "/oauth/callback" }
+
+    /// CORS headers for a request whose `Origin` is on `origins` (with credentials when `credentials`),
+    /// else only `Vary: Origin`.
+    static func corsHeaders(_ request: Request, origins: [WebOrigin], methods: String, credentials: Bool) -> HTTPFields {
+        guard let origin = request.headers[.origin], origins.contains(where: { $0.matches(originHeader: origin) }) else {
+            return [.vary: "Origin"]
+        }
+        var headers: HTTPFields = [.accessControlAllowOrigin: origin, .vary: "Origin", .accessControlAllowMethods: methods]
+        if credentials {
+            headers[.accessControlAllowCredentials] = "true"
+            headers[.accessControlAllowHeaders] = "Authorization, Content-Type"
+        }
+        return headers
     }
 
     /// Whether cookies must carry `Secure` (the public URL is https).

@@ -45,6 +45,25 @@ public final class AccessTokenProvider: Sendable {
         try await credential.value(excluding: failed)
     }
 
+    /// Runs `call` with a valid token; when WeChat says the token is stale (40001/40014/42001), expires it
+    /// (compare-and-delete), gets a fresh one once and calls once more. A second token failure expires that
+    /// token too and is thrown, never looped on (twice in a row: the AppSecret or the IP allowlist is wrong).
+    public func withToken<T>(_ call: (String) async throws(WeChatAPIError) -> T) async throws(WeChatAPIError) -> T {
+        let first = try await token()
+        do {
+            return try await call(first)
+        } catch where error.retryClass == .refreshToken {
+            await invalidate(first)
+            let second = try await token(excluding: first)
+            do {
+                return try await call(second)
+            } catch where error.retryClass == .refreshToken {
+                await invalidate(second)
+                throw error
+            }
+        }
+    }
+
     /// Forgets `token` here and in Redis, if Redis still holds that very token.
     public func invalidate(_ token: String) async {
         await credential.invalidate(token)

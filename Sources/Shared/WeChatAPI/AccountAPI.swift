@@ -25,13 +25,13 @@ public struct AccountAPI: Sendable {
     /// `GET path?access_token=…&query`.
     public func get(_ path: String, query: [(String, String)] = []) async throws(WeChatAPIError) -> [String: JSONValue] {
         let client = self.client
-        return try await withToken { token async throws(WeChatAPIError) in try await client.getJSON(path: path, accessToken: token, query: query) }
+        return try await tokens.withToken { token async throws(WeChatAPIError) in try await client.getJSON(path: path, accessToken: token, query: query) }
     }
 
     /// `POST path?access_token=…` with a JSON body.
     public func post(_ path: String, json body: [UInt8]) async throws(WeChatAPIError) -> [String: JSONValue] {
         let client = self.client
-        return try await withToken { token async throws(WeChatAPIError) in try await client.post(path: path, accessToken: token, body: body) }
+        return try await tokens.withToken { token async throws(WeChatAPIError) in try await client.post(path: path, accessToken: token, body: body) }
     }
 
     /// `POST path` with `body` encoded as JSON (UTF-8 as is, slashes unescaped: WeChat refuses `\uXXXX`, 40033).
@@ -44,16 +44,5 @@ public struct AccountAPI: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? Array(encoder.encode(value))) ?? Array("null".utf8)
-    }
-
-    private func withToken(_ call: (String) async throws(WeChatAPIError) -> [String: JSONValue]) async throws(WeChatAPIError) -> [String: JSONValue] {
-        let first = try await tokens.token()
-        do {
-            return try await call(first)
-        } catch where error.retryClass == .refreshToken {
-            await tokens.invalidate(first)
-            let second = try await tokens.token(excluding: first)
-            return try await call(second)
-        }
     }
 }

@@ -34,22 +34,9 @@ public struct CustomerServiceSender: Sendable {
     public func call(
         path: String, body: [UInt8], query: [(String, String)] = [], contentType: String = "application/json; charset=utf-8"
     ) async throws(WeChatAPIError) -> [String: JSONValue] {
-        let first = try await tokens.token()
-        do {
-            return try await timed(path) { () async throws(WeChatAPIError) in
-                try await api.post(path: path, accessToken: first, body: body, query: query, contentType: contentType)
-            }
-        } catch where error.retryClass == .refreshToken {
-            await tokens.invalidate(first)
-            let second = try await tokens.token(excluding: first)
-            do {
-                return try await timed(path) { () async throws(WeChatAPIError) in
-                    try await api.post(path: path, accessToken: second, body: body, query: query, contentType: contentType)
-                }
-            } catch where error.retryClass == .refreshToken {
-                // Twice in a row with two different tokens: the AppSecret or the IP allowlist is wrong.
-                await tokens.invalidate(second)
-                throw error
+        try await tokens.withToken { token async throws(WeChatAPIError) in
+            try await timed(path) { () async throws(WeChatAPIError) in
+                try await api.post(path: path, accessToken: token, body: body, query: query, contentType: contentType)
             }
         }
     }

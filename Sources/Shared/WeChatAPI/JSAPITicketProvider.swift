@@ -19,7 +19,7 @@ public final class JSAPITicketProvider: Sendable {
             redis: tokens.redis, key: "\(QueueKeys(appID: tokens.appID).prefix):ticket:jsapi", name: "jsapi_ticket",
             lockLease: lockLease, localCacheLifetime: localCacheLifetime, logger: logger, observer: observer
         ) { () async throws(WeChatAPIError) -> AccessToken in
-            try await Self.fetch(tokens: tokens)
+            try await tokens.withToken { token async throws(WeChatAPIError) in try await tokens.api.fetchTicket(accessToken: token) }
         }
     }
 
@@ -31,16 +31,5 @@ public final class JSAPITicketProvider: Sendable {
     /// Expires `ticket` if it is still the cached one.
     public func invalidate(_ ticket: String) async {
         await credential.invalidate(ticket)
-    }
-
-    private static func fetch(tokens: AccessTokenProvider) async throws(WeChatAPIError) -> AccessToken {
-        let token = try await tokens.token()
-        do throws(WeChatAPIError) {
-            return try await tokens.api.fetchTicket(accessToken: token)
-        } catch where [40001, 40014, 42001].contains(error.errcode ?? 0) {
-            await tokens.invalidate(token)
-            let fresh = try await tokens.token(excluding: token)
-            return try await tokens.api.fetchTicket(accessToken: fresh)
-        }
     }
 }

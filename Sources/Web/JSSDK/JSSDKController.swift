@@ -68,9 +68,6 @@ struct JSSDKController: Sendable {
     }
 
     private func corsHeaders(_ request: Request) -> HTTPFields {
-        guard let origin = request.headers[.origin], settings.jssdkDomains.contains(where: { $0.matches(originHeader: origin) }) else {
-            return [.vary: "Origin"]
-        }
-        return [.accessControlAllowOrigin: origin, .vary: "Origin", .accessControlAllowMethods: "GET"]
+        WebSettings.corsHeaders(request, origins: settings.jssdkDomains, methods: "GET", credentials: false)
     }
 }

@@ -229,9 +229,7 @@ struct OAuthController: Sendable {
     /// service (`/demo`), which is made absolute. Anything else (other hosts, `//host`, `\`) is nil.
     func allowedReturn(_ text: String) -> String? {
         if text.hasPrefix("/"), !text.hasPrefix("//") {
-            var base = settings.publicURL.withoutFragment
-            while base.hasSuffix("/") { base.removeLast() }
-            return allowedReturn(base + text)
+            return allowedReturn(settings.publicBase + text)
         }
         guard let url = WebURL(text), settings.allowedReturn.contains(where: { $0.matches(url) }) else { return nil }
         return url.text
@@ -243,12 +241,6 @@ struct OAuthController: Sendable {
 
     /// CORS for the allowed return origins, with credentials (the session cookie).
     private func corsHeaders(_ request: Request, methods: String) -> HTTPFields {
-        guard let origin = request.headers[.origin], settings.allowedReturn.contains(where: { $0.matches(originHeader: origin) }) else {
-            return [.vary: "Origin"]
-        }
-        return [
-            .accessControlAllowOrigin: origin, .accessControlAllowCredentials: "true", .vary: "Origin",
-            .accessControlAllowMethods: methods, .accessControlAllowHeaders: "Authorization, Content-Type",
-        ]
+        WebSettings.corsHeaders(request, origins: settings.allowedReturn, methods: methods, credentials: true)
     }
 }

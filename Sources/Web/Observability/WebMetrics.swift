@@ -15,39 +15,54 @@ import Shared
 /// - `wechat_web_rate_limited_total`: requests answered 429.
 struct WebMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
     let ticketFetches: CoreMetrics.Counter
     let tokenRefreshes: CoreMetrics.Counter
     let rateLimited: CoreMetrics.Counter
+    private let exchanges: [Exchange: CoreMetrics.Counter]
+    private let refusals: [Refusal: CoreMetrics.Counter]
+    private let signatures: [Bool: CoreMetrics.Counter]
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        factory = PrometheusMetricsFactory(registry: registry)
+        let factory = PrometheusMetricsFactory(registry: registry)
         ticketFetches = CoreMetrics.Counter(label: "wechat_web_ticket_fetches_total", factory: factory)
         tokenRefreshes = CoreMetrics.Counter(label: "wechat_web_token_refreshes_total", factory: factory)
         rateLimited = CoreMetrics.Counter(label: "wechat_web_rate_limited_total", factory: factory)
+        var exchanges: [Exchange: CoreMetrics.Counter] = [:]
+        for exchange in Exchange.allCases {
+            exchanges[exchange] = CoreMetrics.Counter(label: "wechat_web_oauth_exchanges_total", dimensions: [("outcome", exchange.rawValue)], factory: factory)
+        }
+        self.exchanges = exchanges
+        var refusals: [Refusal: CoreMetrics.Counter] = [:]
+        for refusal in Refusal.allCases {
+            refusals[refusal] = CoreMetrics.Counter(label: "wechat_web_oauth_refused_total", dimensions: [("reason", refusal.rawValue)], factory: factory)
+        }
+        self.refusals = refusals
+        signatures = Dictionary(uniqueKeysWithValues: [true, false].map { signed in
+            (signed, CoreMetrics.Counter(label: "wechat_web_jssdk_signatures_total", dimensions: [("outcome", signed ? "signed" : "refused")], factory: factory))
+        })
     }
 
     /// What became of a callback's code.
-    enum Exchange: String {
+    enum Exchange: String, CaseIterable {
         case exchanged, reused, expiredCode = "expired_code", failed
     }
 
     /// Why a sign-in was refused.
-    enum Refusal: String {
+    enum Refusal: String, CaseIterable {
         case state, returnURL = "return_url", declined
     }
 
     func record(_ exchange: Exchange) {
-        CoreMetrics.Counter(label: "wechat_web_oauth_exchanges_total", dimensions: [("outcome", exchange.rawValue)], factory: factory).increment()
+        exchanges[exchange]?.increment()
     }
 
     func record(_ refusal: Refusal) {
-        CoreMetrics.Counter(label: "wechat_web_oauth_refused_total", dimensions: [("reason", refusal.rawValue)], factory: factory).increment()
+        refusals[refusal]?.increment()
     }
 
     func recordSignature(signed: Bool) {
-        CoreMetrics.Counter(label: "wechat_web_jssdk_signatures_total", dimensions: [("outcome", signed ? "signed" : "refused")], factory: factory).increment()
+        signatures[signed]?.increment()
     }
 
     func render() -> [UInt8] {

@@ -14,6 +14,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     let trustForwardedFor: Bool
     let onLimited: @Sendable () -> Void
     private let windows = Windows()
+    private static let forwardedFor = HTTPField.Name("X-Forwarded-For")
 
     init(limit: Int, trustForwardedFor: Bool, onLimited: @escaping @Sendable () -> Void) {
         self.limit = limit
@@ -49,7 +50,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 
     private func client(_ request: Request, _ context: Context) -> String {
-        if trustForwardedFor, let name = HTTPField.Name("X-Forwarded-For"), let forwarded = request.headers[values: name].last,
+        if trustForwardedFor, let name = Self.forwardedFor, let forwarded = request.headers[values: name].last,
             let hop = forwarded.split(separator: ",").last?.filter({ !$0.isWhitespace }), !hop.isEmpty
         {
             return hop

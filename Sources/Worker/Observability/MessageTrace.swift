@@ -26,8 +26,9 @@ struct MessageTrace: Sendable {
 
     /// The report for a dedup key (`m:…`, `e:…`), a MsgId (digits) or an openid.
     func report(for query: String) async throws(RedisError) -> [String] {
+        let letters = try await DeadLetters(redis: redis, keys: keys).list(count: deadLettersSearched)
         if query.hasPrefix("m:") || query.hasPrefix("e:") {
-            return try await message(DedupKey(rawValue: query))
+            return try await message(DedupKey(rawValue: query), letters: letters)
         }
         if !query.isEmpty, query.allSatisfy(\.isNumber) {
             let found = try await keysFor(msgID: query)
@@ -35,15 +36,15 @@ struct MessageTrace: Sendable {
                 return ["MsgId \(query): no message with this MsgId in the dedup window, the queues or the last 48 h of replies"]
             }
             var lines: [String] = []
-            for key in found { lines += try await message(key) + [""] }
+            for key in found { lines += try await message(key, letters: letters) + [""] }
             return Array(lines.dropLast())
         }
-        return try await user(query)
+        return try await user(query, letters: letters)
     }
 
     // MARK: One message
 
-    private func message(_ key: DedupKey) async throws(RedisError) -> [String] {
+    private func message(_ key: DedupKey, letters: [DeadLetters.Letter]) async throws(RedisError) -> [String] {
         var lines = ["message \(key.masked)"]
         let dedupTTL = try await redis.send("TTL", RedisArgument(keys.dedup(key.rawValue))).integer ?? -2
         lines.append(dedupTTL >= 0 ? "  arrived: yes (the ingress keeps its dedup key \(dedupTTL) s more)" : "  arrived: not within the dedup window (older, or never)")
@@ -86,8 +87,7 @@ struct MessageTrace: Sendable {
         }
         if !anyReply { lines.append("  replies: none attempted in the last 48 h") }
 
-        let letters = try await DeadLetters(redis: redis, keys: keys).list(count: deadLettersSearched).filter { $0.dedupKey == key.rawValue }
-        for letter in letters {
+        for letter in letters where letter.dedupKey == key.rawValue {
             lines.append("  dead letter \(letter.id): reason=\(letter.reason) errcode=\(letter.errcode.isEmpty ? "-" : letter.errcode) attempts=\(letter.attempts) \(letter.detail)")
         }
         return lines
@@ -95,7 +95,7 @@ struct MessageTrace: Sendable {
 
     // MARK: One user
 
-    private func user(_ openID: String) async throws(RedisError) -> [String] {
+    private func user(_ openID: String, letters allLetters: [DeadLetters.Letter]) async throws(RedisError) -> [String] {
         var lines = ["user \(DedupKey.maskOpenID(openID))"]
         let queued = try await queuedRecords(of: openID)
         lines.append("  queued: \(queued.count) message\(queued.count == 1 ? "" : "s")")
@@ -106,7 +106,7 @@ struct MessageTrace: Sendable {
         }
         if queued.count > 20 { lines.append("    … and \(queued.count - 20) more") }
         lines += try await leaseLines(of: openID)
-        let letters = try await DeadLetters(redis: redis, keys: keys).list(count: deadLettersSearched).filter { $0.user == openID }
+        let letters = allLetters.filter { $0.user == openID }
         lines.append("  dead letters: \(letters.count)")
         for letter in letters.suffix(5) {
             lines.append("    \(letter.id): \(DedupKey(rawValue: letter.dedupKey).masked) reason=\(letter.reason) errcode=\(letter.errcode.isEmpty ? "-" : letter.errcode)")
