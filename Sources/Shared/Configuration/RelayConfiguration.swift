@@ -32,6 +32,9 @@ public struct RelayConfiguration: Sendable {
     public var ingressPort: Int
     public var workerConcurrency: Int
     public var workerRules: String?
+    /// The single account the `WECHAT_*` variables describe (`WECHAT_ORIGINAL_ID`, `WECHAT_REPLY_MODE`,
+    /// `WECHAT_PASSIVE_BUDGET_MS`, `WECHAT_PASSIVE_PLACEHOLDER` included).
+    public var account: WeChatAccount
 
     /// Reads and validates the variables `role` needs; the first problem found is thrown.
     public init(role: Role, environment: [String: String]) throws(ConfigurationError) {
@@ -61,7 +64,19 @@ public struct RelayConfiguration: Sendable {
         ingressPort = try integer("INGRESS_PORT", default: 8080, in: 0...65_535)
         workerConcurrency = try integer("WORKER_CONCURRENCY", default: 16, in: 1...10_000)
         workerRules = value("WORKER_RULES")
+        let modeName = value("WECHAT_REPLY_MODE") ?? "async"
+        guard let replyMode = ReplyMode(rawValue: modeName.lowercased()) else {
+            throw ConfigurationError(variable: "WECHAT_REPLY_MODE", problem: "must be async, passive or hybrid, got '\(modeName)'")
+        }
+        account = WeChatAccount(
+            appID: appID, originalID: value("WECHAT_ORIGINAL_ID"), token: wechatToken, aesKey: aesKey, previousAESKey: previousAESKey,
+            secret: appSecret, replyMode: replyMode,
+            passiveBudget: .milliseconds(try integer("WECHAT_PASSIVE_BUDGET_MS", default: 4_000, in: Self.passiveBudgetRange)),
+            passivePlaceholder: value("WECHAT_PASSIVE_PLACEHOLDER") ?? WeChatAccount.defaultPassivePlaceholder)
     }
+
+    /// WeChat drops the connection after 5 s: the budget leaves room for the answer to travel.
+    public static let passiveBudgetRange = 100...4_800
 
     /// Options for the service's ``RedisClient``.
     public var redisClientConfiguration: RedisClientConfiguration {
