@@ -1,0 +1,38 @@
+import Foundation
+import TestSupport
+import Testing
+import WeChatFake
+
+/// The demo accounts as `make run` uses them: the built `wxsim api` knows each one's AppSecret next to
+/// the configured AppID, and `wxsim send --account` refuses an account it does not know in one line.
+@Suite(.serialized) struct DemoAccountsProcessTests {
+    @Test func theFakeAPIKnowsEveryDemoAccountBesideTheConfiguredOne() async throws {
+        let port = try Loopback.freePort()
+        let api = try ServiceProcess("wxsim", arguments: ["api", "--port", String(port), "--appid", "wxconfigured0001", "--secret", "configured"], environment: [:])
+        var started = false
+        for _ in 0..<300 {
+            if let answer = try? HTTPTestClient.send(port: port, method: "GET", path: "/wxsim/replies"), answer.status == 200 {
+                started = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try #require(started, "wxsim api did not start: \(api.log)")
+        for (appID, secret) in DemoAccount.all.map({ ($0.appID, $0.secret) }) + [("wxconfigured0001", "configured")] {
+            let answer = try HTTPTestClient.send(port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(appID)&secret=\(secret)")
+            #expect(answer.body.contains("\"access_token\""), "\(appID): \(answer.body)")
+        }
+        // Another account's secret is still wrong for this one.
+        let crossed = try HTTPTestClient.send(port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(DemoAccount.shop.appID)&secret=\(DemoAccount.blog.secret)")
+        #expect(crossed.body.contains("40125"), "\(crossed.body)")
+        #expect(api.stop(signal: SIGTERM) == 0)
+        #expect(api.log.contains("wxdemo0000000001 (shop)"), "\(api.log)")
+    }
+
+    @Test func anUnknownAccountIsOneLineAndExitTwo() async throws {
+        let unknown = try await ExecutableRun.run("wxsim", ["send", "--account", "nobody", "hi"], environment: ["WECHAT_ACCOUNTS": ""])
+        #expect(unknown.status == 2)
+        #expect(unknown.output.split(separator: "\n").count == 1, "\(unknown.output)")
+        #expect(unknown.output.contains("no demo account 'nobody' (there are demo, shop, blog)"), "\(unknown.output)")
+    }
+}
