@@ -8,8 +8,8 @@
 #   With WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN set (WECHAT_AES_KEY for safe mode) it uses
 #   WeChat's real API instead.
 # Several accounts (README "Several accounts"): the demo's ingress and workers also read the accounts file
-#   examples/accounts.yaml (WECHAT_ACCOUNTS; the demo account, shop and blog, their AppSecrets in
-#   DEMO_APPSECRET, SHOP_APPSECRET, BLOG_APPSECRET) and serve /wechat/{appid} beside /wechat.
+#   examples/accounts.yaml (WECHAT_ACCOUNTS: the demo accounts shop and blog, their AppSecrets in
+#   SHOP_APPSECRET and BLOG_APPSECRET) and serve them on /wechat/{appid} beside the demo account on /wechat.
 #   RUN_ACCOUNTS=FILE serves another file, RUN_ACCOUNTS= (empty) none. Outside the demo, a WECHAT_ACCOUNTS
 #   in the environment is served as it is, with or without the single account's WECHAT_* variables.
 # RELAY_BIN_DIR picks prebuilt binaries (default: the release build).
@@ -55,7 +55,7 @@ if [ -z "${WECHAT_APPID:-}" ] && [ -z "${WECHAT_APPSECRET:-}" ] && [ -z "${WECHA
         [ -f "$accounts" ] || { echo "run: RUN_ACCOUNTS=$accounts: no such file" >&2; exit 2; }
         accounts="$(cd "$(dirname "$accounts")" && pwd)/$(basename "$accounts")"
     fi
-    accounts_env=(WECHAT_ACCOUNTS="$accounts" DEMO_APPSECRET="demo-secret" SHOP_APPSECRET="shop-secret" BLOG_APPSECRET="blog-secret")
+    accounts_env=(WECHAT_ACCOUNTS="$accounts" SHOP_APPSECRET="shop-secret" BLOG_APPSECRET="blog-secret")
     [ -n "$accounts" ] || accounts_env=()
 else
     demo=0
@@ -138,6 +138,13 @@ else
 fi
 if [ -n "$accounts" ]; then
     echo "     Several accounts (${accounts#"$PWD"/}), each on its own URL:"
+    if [ -n "${WECHAT_APPID:-}" ]; then
+        line="         $(printf '%-6s %s' "${WECHAT_APPID}" "$ingress_url/wechat")"
+        [ "$demo" = 0 ] || line="         $(printf '%-6s %s' demo "$ingress_url/wechat")"
+        if [ "$demo" = 1 ] && [ -z "$where" ]; then line+="                    make chat"; fi
+        if [ "$demo" = 1 ] && [ -n "$where" ]; then line+="                    $wxsim chat$where"; fi
+        echo "$line"
+    fi
     # One "name appid" pair per entry of the file (appid and name as the file writes them).
     while read -r name appid; do
         line="         $(printf '%-6s %s' "$name" "$ingress_url/wechat/$appid")"

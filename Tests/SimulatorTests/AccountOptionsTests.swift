@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Shared
 import Testing
 import WeChatFake
@@ -98,5 +99,73 @@ import WeChatFake
         #expect(throws: (any Error).self) { try AccountOptions.parse(["--account", "shop", "--original-id", "gh_x"]) }
         #expect(throws: (any Error).self) { try AccountOptions.parse(["--accounts", "accounts.yaml"]) }
         #expect(throws: SimulatorError.self) { try AccountOptions.parse(["--account", "nobody"]).pusher(environment: [:]) }
+    }
+
+    /// examples/accounts.yaml, which `make run` serves.
+    static let examplesFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples/accounts.yaml").path
+
+    /// A file of `text` in the temporary folder, removed by the caller.
+    static func temporaryFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-\(UInt64.random(in: 0...UInt64.max)).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theExampleAccountsFileHoldsTheDemoAccounts() throws {
+        let secrets = ["SHOP_APPSECRET": DemoAccount.shop.secret, "BLOG_APPSECRET": DemoAccount.blog.secret, "DEMO_APPSECRET": DemoAccount.demo.secret]
+        let text = try String(contentsOfFile: Self.examplesFile, encoding: .utf8)
+        let served = try AccountsFile.parse(text, file: Self.examplesFile, role: .worker, environment: secrets)
+        // The demo account is make run's WECHAT_* account: in the file only as a comment, which uncommented is valid.
+        var lines: [String] = []
+        var inDemo = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  # - appid: \(DemoAccount.demo.appID)") { inDemo = true }
+            if inDemo, line.isEmpty { inDemo = false }
+            lines.append(inDemo ? "  " + line.dropFirst(4) : String(line))
+        }
+        let uncommented = try AccountsFile.parse(lines.joined(separator: "\n"), file: "uncommented", role: .worker, environment: secrets)
+        #expect(uncommented.map(\.appID) == DemoAccount.all.map(\.appID))
+        #expect(served.map(\.appID) == [DemoAccount.shop.appID, DemoAccount.blog.appID])
+        for (entry, demo) in zip(uncommented, DemoAccount.all) {
+            #expect(entry.name == demo.name)
+            #expect(entry.originalID == demo.originalID)
+            #expect(entry.token == demo.token)
+            #expect(entry.aesKey == demo.aesKey)
+            #expect(entry.secret == demo.secret)
+            #expect(entry.replyMode == (demo.verified ? .async : .passive))
+        }
+    }
+
+    @Test func anAccountOfTheFileIsResolvedAsTheIngressResolvesIt() throws {
+        let file = try Self.temporaryFile("""
+            accounts:
+              - appid: wxfile0000000001
+                name: news
+                original_id: gh_news
+                token_env: NEWS_TOKEN
+                aes_key: \(try #require(DemoAccount.shop.aesKey))
+                secret_env: NEWS_SECRET
+              - appid: wxfile0000000002
+                token: plain-token
+            """)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        // No AppSecret needed to push, as for the ingress; the token from its variable.
+        let news = try AccountOptions.parse(["--accounts", file, "--account", "news"]).pusher(environment: ["NEWS_TOKEN": "news-token"])
+        #expect(news.endpoint == "http://127.0.0.1:8080/wechat/wxfile0000000001")
+        #expect(news.token == "news-token")
+        #expect(news.mode == .safe)
+        #expect(news.originalID == "gh_news")
+        // WECHAT_ACCOUNTS when there is no --accounts; an entry without original_id gets a placeholder.
+        let plain = try AccountOptions.parse(["--account", "wxfile0000000002"]).pusher(environment: ["WECHAT_ACCOUNTS": file, "NEWS_TOKEN": "t"])
+        #expect(plain.mode == .plaintext)
+        #expect(plain.token == "plain-token")
+        #expect(plain.originalID == AccountOptions.unknownOriginalID)
+        // With a file, the demo accounts are not looked at; the file's problems are the ingress's.
+        #expect(throws: SimulatorError.self) { try AccountOptions.parse(["--accounts", file, "--account", "shop"]).pusher(environment: ["NEWS_TOKEN": "t"]) }
+        #expect(throws: ConfigurationError.self) { try AccountOptions.parse(["--accounts", file, "--account", "news"]).pusher(environment: [:]) }
+        #expect(throws: ConfigurationError.self) {
+            try AccountOptions.parse(["--accounts", file + ".missing", "--account", "news"]).pusher(environment: [:])
+        }
     }
 }

@@ -90,8 +90,8 @@ struct AccountOptions: ParsableArguments {
             }
             return WeChatAccount(appID: demo.appID, originalID: demo.originalID, token: demo.token, aesKey: demo.aesKey, name: demo.name)
         }
-        // TEMPORARY until main's AccountsFile is merged: AccountsFile.load(path: file, role: .ingress, environment: environment).
-        let entries: [WeChatAccount] = try { throw SimulatorError("\(file): this build cannot read accounts files yet") }()
+        // As the ingress reads it: every token and key resolved, no AppSecret needed.
+        let entries = try AccountsFile.load(path: file, role: .ingress, environment: environment)
         guard let entry = entries.first(where: { $0.name == nameOrAppID || $0.appID == nameOrAppID }) else {
             throw SimulatorError("no account '\(nameOrAppID)' in \(file) (it has \(entries.map(\.name).joined(separator: ", ")))")
         }
