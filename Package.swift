@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "IngressTests",
             dependencies: [
-                "Ingress", "Shared", "TestSupport",
+                "Ingress", "Shared", "TestSupport", "WeChatFake",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

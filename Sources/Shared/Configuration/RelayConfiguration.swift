@@ -38,6 +38,8 @@ public struct RelayConfiguration: Sendable {
     /// Every account this deployment serves: the `WECHAT_*` account (when `WECHAT_APPID` is set) first,
     /// then the accounts file's (`WECHAT_ACCOUNTS`). ``account`` is the first of them.
     public var accounts: [WeChatAccount]
+    /// The appid of the `WECHAT_*` account, nil when every account comes from the accounts file.
+    public var singleAccountAppID: String?
     /// The accounts file, re-read on SIGHUP.
     public var accountsFile: String?
 
@@ -95,6 +97,7 @@ public struct RelayConfiguration: Sendable {
         if hasSingleAccount, fileAccounts.contains(where: { $0.appID == single.appID }) {
             throw ConfigurationError(variable: "WECHAT_ACCOUNTS", problem: "lists \(single.appID), which WECHAT_APPID already configures; keep it in one place")
         }
+        singleAccountAppID = hasSingleAccount ? appID : nil
         accounts = (hasSingleAccount ? [single] : []) + fileAccounts
         account = accounts[0]
     }
