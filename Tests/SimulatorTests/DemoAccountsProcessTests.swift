@@ -35,4 +35,32 @@ import WeChatFake
         #expect(unknown.output.split(separator: "\n").count == 1, "\(unknown.output)")
         #expect(unknown.output.contains("no demo account 'nobody' (there are demo, shop, blog)"), "\(unknown.output)")
     }
+
+    @Test func anAccountOfTheFileIsPushedToItsRouteWithItsOriginalID() async throws {
+        let shop = DemoAccount.shop
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-\(UInt64.random(in: 0...UInt64.max)).yaml").path
+        try """
+            accounts:
+              - appid: \(shop.appID)
+                name: \(shop.name)
+                original_id: \(shop.originalID)
+                token: \(shop.token)
+                aes_key: \(shop.aesKey ?? "")
+                secret_env: SHOP_APPSECRET
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let stack = try await DemoStack(accountsFile: file, accountsEnvironment: ["SHOP_APPSECRET": shop.secret])
+        let to = ["--to", "http://127.0.0.1:\(stack.ingressPort)/wechat", "--api", "http://127.0.0.1:\(stack.apiPort)"]
+        let sent = try await ExecutableRun.run("wxsim", ["send"] + to + ["--accounts", file, "--account", "shop", "--from", "o_shopper", "hello shop"])
+        #expect(sent.status == 0, "\(sent.output)")
+        #expect(sent.output.contains("→ safe push 1/1 from o_shopper: HTTP 200 success"), "\(sent.output)")
+        // The shop's own Token and key, but the default account's ToUserName: the ingress refuses it.
+        let keys = ["--appid", shop.appID, "--token", shop.token, "--aes-key", shop.aesKey ?? ""]
+        let route = ["--to", "http://127.0.0.1:\(stack.ingressPort)/wechat/\(shop.appID)", "--api", "http://127.0.0.1:\(stack.apiPort)"]
+        let misaddressed = try await ExecutableRun.run("wxsim", ["send"] + route + keys + ["--from", "o_shopper", "lost?"])
+        #expect(misaddressed.status == 1)
+        #expect(misaddressed.output.contains("HTTP 403"), "\(misaddressed.output)")
+        let addressed = try await ExecutableRun.run("wxsim", ["send"] + route + keys + ["--original-id", shop.originalID, "--from", "o_shopper", "found"])
+        #expect(addressed.output.contains("HTTP 200 success"), "\(addressed.output)")
+    }
 }
