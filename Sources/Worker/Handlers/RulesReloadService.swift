@@ -4,12 +4,12 @@ import UnixSignals
 
 /// Re-reads the rules file on SIGHUP; a bad file is logged and the rules in force are kept.
 struct RulesReloadService: Service {
-    let rules: RulesHandler
+    let rules: [RulesHandler]
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
-            rules.reload()
+            for handler in rules { _ = handler.reload() }
         }
     }
 }
