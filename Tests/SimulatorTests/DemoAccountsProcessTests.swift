@@ -36,7 +36,7 @@ import WeChatFake
         #expect(unknown.output.contains("no demo account 'nobody' (there are demo, shop, blog)"), "\(unknown.output)")
     }
 
-    @Test func anAccountOfTheFileIsPushedToItsRouteWithItsOriginalID() async throws {
+    @Test func anAccountOfTheFileIsPushedToItsRouteWithItsOriginalIDAndAnswered() async throws {
         let shop = DemoAccount.shop
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-\(UInt64.random(in: 0...UInt64.max)).yaml").path
         try """
@@ -51,9 +51,13 @@ import WeChatFake
         defer { try? FileManager.default.removeItem(atPath: file) }
         let stack = try await DemoStack(accountsFile: file, accountsEnvironment: ["SHOP_APPSECRET": shop.secret])
         let to = ["--to", "http://127.0.0.1:\(stack.ingressPort)/wechat", "--api", "http://127.0.0.1:\(stack.apiPort)"]
-        let sent = try await ExecutableRun.run("wxsim", ["send"] + to + ["--accounts", file, "--account", "shop", "--from", "o_shopper", "hello shop"])
+        let sent = try await ExecutableRun.run(
+            "wxsim", ["send"] + to + ["--accounts", file, "--account", "shop", "--from", "o_shopper", "--wait", "30", "hello shop"])
         #expect(sent.status == 0, "\(sent.output)")
         #expect(sent.output.contains("→ safe push 1/1 from o_shopper: HTTP 200 success"), "\(sent.output)")
+        // The worker answered it as the shop: with the shop's AppSecret, through the shop's access_token.
+        #expect(sent.output.contains("← o_shopper  hello shop"), "\(sent.output)")
+        #expect(await stack.api.waitForLog(containing: "← o_shopper  hello shop"))
         // The shop's own Token and key, but the default account's ToUserName: the ingress refuses it.
         let keys = ["--appid", shop.appID, "--token", shop.token, "--aes-key", shop.aesKey ?? ""]
         let route = ["--to", "http://127.0.0.1:\(stack.ingressPort)/wechat/\(shop.appID)", "--api", "http://127.0.0.1:\(stack.apiPort)"]
