@@ -20,8 +20,10 @@ struct WorkerRuntime: Sendable {
     /// The first account's metrics (the registry is the process's).
     let metrics: WorkerMetrics
     let pool: SlotPool
-    /// One per account served, in configuration order.
+    /// One per account served at start, in configuration order (SIGHUP may change the set: ``supervisor``).
     let accounts: [AccountWorker]
+    /// Runs the accounts' services and reloads them on SIGHUP.
+    let supervisor: AccountsSupervisor
     let logger: Logger
 
     var first: AccountWorker { accounts[0] }
@@ -60,7 +62,7 @@ struct WorkerRuntime: Sendable {
         }
         return WorkerRuntime(
             configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, metrics: workers[0].metrics, pool: pool, accounts: workers,
-            logger: logger)
+            supervisor: AccountsSupervisor(shared: shared, initial: workers, handler: custom, only: only), logger: logger)
     }
 
     /// The accounts named in `only` (by name or appid), all of them when it is empty.
@@ -72,12 +74,12 @@ struct WorkerRuntime: Sendable {
         return accounts.filter { only.contains($0.name) || only.contains($0.appID) }
     }
 
-    /// What a worker does, in start order (shut down in reverse): Redis first so it closes last; each
-    /// account's heartbeat, reaper, gauges, migration and consumer; the metrics server, the callback IP
-    /// refresh (the first account's token: the list is WeChat's, not an account's) and the rules reload.
+    /// What a worker does, in start order (shut down in reverse): Redis first so it closes last; the
+    /// accounts' services (``AccountsSupervisor``: each account's heartbeat, reaper, gauges, migration and
+    /// consumer, reloaded on SIGHUP); the metrics server and the callback IP refresh (the first account's
+    /// token: the list is WeChat's, not an account's).
     var services: [any Service] {
-        var services: [any Service] = [redis]
-        for worker in accounts { services += worker.services(settings: settings, redis: redis) }
+        var services: [any Service] = [redis, supervisor]
         if let port = settings.metricsPort {
             services.append(MetricsServer(host: settings.metricsHost, port: port, redis: redis, metrics: metrics, logger: Logger(label: "worker.metrics")))
         }
@@ -85,8 +87,6 @@ struct WorkerRuntime: Sendable {
             services.append(
                 CallbackIPRefreshService(api: first.api, redis: redis, keys: QueueKeys(appID: configuration.appID), interval: interval, metrics: metrics, logger: Logger(label: "worker.callback-ips")))
         }
-        let reloadable = accounts.compactMap(\.rules).filter { $0.path != nil }
-        if reloadable.isEmpty { services.append(HangupIgnoringService()) } else { services.append(RulesReloadService(rules: reloadable)) }
         return services
     }
 

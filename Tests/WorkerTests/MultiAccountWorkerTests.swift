@@ -99,6 +99,37 @@ import WeChatFake
         await fixture.close()
     }
 
+    @Test func sighupStartsAnAddedAccountStopsARemovedOneAndKeepsServingOnABadFile() async throws {
+        let fixture = try await Fixture()
+        let third = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [fixture.first: WorkerHarness.secret, fixture.second: "second-secret", third: "third-secret"])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let environment = try WorkerHarness.environment(appID: fixture.first, fake: fake, extra: fixture.extra.merging(["THIRD_SECRET": "third-secret"]) { $1 })
+        let worker = try ServiceProcess("worker", environment: environment)
+        #expect(await WorkerHarness.eventually(seconds: 60) { worker.log.components(separatedBy: "consuming the users' queues").count == 3 })
+
+        // The third account joins the file; the second leaves it.
+        try "accounts:\n  - appid: \(third)\n    name: third\n    secret_env: THIRD_SECRET\n".write(toFile: fixture.folder + "/accounts.yaml", atomically: true, encoding: .utf8)
+        worker.signal(SIGHUP)
+        #expect(await WorkerHarness.eventually(seconds: 30) { worker.log.contains("SIGHUP: serving third") }, "\(worker.log.suffix(1_000))")
+        #expect(worker.log.contains("SIGHUP: second is no longer configured"))
+        try await WorkerHarness.enqueue([try WorkerHarness.text("hello", from: "u3", appID: third)], appID: third, redis: redis)
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.calls.contains { $0.isDeliveredMessage && $0.appID == third } })
+
+        // A broken file changes nothing.
+        try "accounts: [".write(toFile: fixture.folder + "/accounts.yaml", atomically: true, encoding: .utf8)
+        worker.signal(SIGHUP)
+        #expect(await WorkerHarness.eventually(seconds: 30) { worker.log.contains("the accounts were not reloaded") })
+        try await WorkerHarness.enqueue([try WorkerHarness.text("hello", from: "u3", appID: third)], appID: third, redis: redis)
+        #expect(await WorkerHarness.eventually(seconds: 60) { fake.calls.filter { $0.isDeliveredMessage && $0.appID == third }.count == 2 })
+        #expect(worker.isRunning)
+        #expect((try? await offThePool { worker.stop(signal: SIGTERM) }) == 0)
+        await fake.stop()
+        await fixture.close()
+    }
+
     @Test func accountOptionNarrowsTheWorker() throws {
         let accounts = [WeChatAccount(appID: "wxa", name: "shop"), WeChatAccount(appID: "wxb"), WeChatAccount(appID: "wxc", name: "blog")]
         #expect(try WorkerRuntime.select(accounts, only: []).map(\.appID) == ["wxa", "wxb", "wxc"])
