@@ -68,7 +68,7 @@ struct ChatCommand: AsyncParsableCommand {
     /// Pushes one message (telling the fake API first, so it opens the reply window); true when the
     /// ingress accepted it.
     private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher, watcher: ReplyWatcher) async -> Bool {
-        let message = SimulatedMessage(from: from, to: DemoAccount.originalID, kind: kind)
+        let message = pusher.message(from: from, kind: kind)
         await watcher.tell(message)
         do {
             let result = try await pusher.push(message, using: .shared)
