@@ -15,6 +15,8 @@ struct IngressComponents: Sendable {
     let probe: ReadinessProbe
     let metrics: IngressMetrics
     let callbackIPs: CallbackIPList
+    /// The requests waiting for passive replies (`passive` and `hybrid` modes), nil in `async` mode.
+    let passiveWaiters: PassiveWaiters?
     let logger: Logger
 
     /// Opens the spool and prepares the queue; throws only for an unusable AES key.
@@ -28,10 +30,13 @@ struct IngressComponents: Sendable {
         if configuration.aesKey != nil, settings.acceptPlaintext {
             logger.warning("WECHAT_ACCEPT_PLAINTEXT=true: unencrypted pushes are accepted although WECHAT_AES_KEY is set; anyone who saw a push URL can inject messages. Unset it once the console is in safe mode")
         }
+        let passiveWaiters = configuration.account.replyMode == .async ? nil : PassiveWaiters(
+            board: PassiveReplyBoard(redis: redis, keys: QueueKeys(appID: configuration.appID)), maximumWaiting: settings.passiveMaximumWaiting,
+            logger: logger)
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: configuration.appID), dedupWindowSeconds: settings.dedupWindowSeconds, maximumLength: settings.streamMaximumLength)
         return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
                                   probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(),
-                                  callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger), logger: logger)
+                                  callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger), passiveWaiters: passiveWaiters, logger: logger)
     }
 
     /// The safe-mode crypto, when an EncodingAESKey is configured.
@@ -45,9 +50,12 @@ struct IngressComponents: Sendable {
         let router = Router(context: IngressRequestContext.self)
         let binding = PushBinding(redis: redis, keys: queue.keys, lifetimeSeconds: 2 * settings.timestampWindowSeconds + 1,
                                   deadline: min(settings.enqueueDeadline, .milliseconds(500)))
-        WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), batcher: batcher, spool: spool, binding: binding, metrics: metrics, logger: logger,
-                         callbackIPs: callbackIPs)
-            .addRoutes(to: router)
+        var controller = WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), batcher: batcher, spool: spool, binding: binding,
+                                          metrics: metrics, logger: logger, callbackIPs: callbackIPs)
+        controller.passive = passiveWaiters.map {
+            PassiveResponder(account: configuration.account, board: $0.board, waiters: $0, metrics: metrics, logger: logger)
+        }
+        controller.addRoutes(to: router)
         HealthController(probe: probe, spool: spool, settings: settings, metrics: metrics).addRoutes(to: router)
         return Application(
             router: router,
@@ -62,7 +70,8 @@ struct IngressComponents: Sendable {
     }
 
     /// The background services: the enqueue batcher, replaying the spool, watching the queue, the
-    /// readiness probe, re-reading the callback IP list (none with `INGRESS_SOURCE_CHECK=off`).
+    /// readiness probe, re-reading the callback IP list (none with `INGRESS_SOURCE_CHECK=off`). The passive
+    /// waiters' wake-up loop (``passiveWaiters``) runs beside them when the account is not `async`.
     var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe, callbackIPs: CallbackIPList?) {
         (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe,
          settings.sourceCheck.mode == .off ? nil : callbackIPs)

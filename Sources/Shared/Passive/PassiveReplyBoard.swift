@@ -9,12 +9,23 @@ public struct PassiveReplyBoard: Sendable {
         public var deliveries: Int
         /// The passive XML when the state is `passive` (an earlier delivery's answer, given again).
         public var xml: String
+
+        public init(state: PassiveState, deliveries: Int, xml: String) {
+            self.state = state
+            self.deliveries = deliveries
+            self.xml = xml
+        }
     }
 
     /// A decided (or still open) state, with the passive XML when it is `passive`.
     public struct Decision: Sendable, Hashable {
         public var state: PassiveState
         public var xml: String
+
+        public init(state: PassiveState, xml: String) {
+            self.state = state
+            self.xml = xml
+        }
     }
 
     /// What the worker stores: the passive XML, the texts that did not fit it and every text of it.
