@@ -73,6 +73,7 @@ struct WorkerRuntime: Sendable {
             metrics: reachMetrics, logger: Logger(label: "worker.reach"))
         let processor = MessageProcessor(
             queue: queue, handler: handler, sender: sender, delivery: delivery,
+            passive: PassiveDelivery(board: PassiveReplyBoard(redis: redis, keys: keys), budget: configuration.account.passiveBudget, logger: logger),
             retryPolicy: RetryPolicy(
                 maximumAttempts: settings.maximumAttempts, base: settings.retryBase, maximum: settings.retryMaximum, budget: settings.retryFor),
             typingAfter: settings.typingAfter, metrics: metrics, logger: logger)

@@ -36,6 +36,8 @@ struct MessageProcessor: Sendable {
     let sender: CustomerServiceSender
     /// Spends the user's reply allowance and takes the reply's fallback when it is gone (``ReachDelivery``).
     let delivery: ReachDelivery
+    /// Offers the answer of a `passive` or `hybrid` message to the waiting ingress first.
+    let passive: PassiveDelivery
     let retryPolicy: RetryPolicy
     let typingAfter: Duration?
     let metrics: WorkerMetrics
@@ -63,9 +65,9 @@ struct MessageProcessor: Sendable {
         } catch {
             return Step(outcome: .leftPending)
         }
-        let replies: [Reply]
+        let answer: [Reply]
         do {
-            replies = LongText.prepare(try await handleWithTyping(envelope.message, reach: reach))
+            answer = try await handleWithTyping(envelope.message, reach: reach)
         } catch {
             if Task.isCancelled { return Step(outcome: .leftPending) }
             switch error {
@@ -76,7 +78,16 @@ struct MessageProcessor: Sendable {
             }
         }
 
-        // 2. The replies, each fenced by the lease, skipping those an earlier attempt sent.
+        // 2. In passive and hybrid modes, the answer goes to the waiting ingress when it takes it; the rest
+        //    (or all of it) by customer service.
+        let replies: [Reply]
+        do {
+            replies = LongText.prepare(try await untilRedisAnswers({ () async throws(RedisError) in try await passive.route(answer, envelope: envelope) }))
+        } catch {
+            return Step(outcome: .leftPending)
+        }
+
+        // 3. The replies, each fenced by the lease, skipping those an earlier attempt sent.
         do {
             var sentNow = 0
             var lastMarker: (dedupKey: String, index: Int)?
