@@ -27,7 +27,7 @@ public struct WeChatPusher: Sendable {
     public let endpoint: String
     public let token: String
     public let mode: Mode
-    private let crypto: WeChatMessageCrypto?
+    let crypto: WeChatMessageCrypto?
 
     /// - Parameter encodingAESKey: required for `.compatible` and `.safe`.
     public init(endpoint: String, token: String, appID: String, encodingAESKey: String? = nil, mode: Mode? = nil) throws {

@@ -5,7 +5,9 @@ import WeChatFake
 
 
 /// `wxsim chat`: an interactive chat as one WeChat user. Each line typed is pushed to the ingress;
-/// each reply that reaches the fake API (`wxsim api`) prints back. Ctrl-D ends.
+/// each reply that reaches the fake API (`wxsim api`) prints back, and so does a passive reply in the
+/// ingress's answer (decrypted in safe mode). Pushes are delivered like WeChat: again after `--timeout`
+/// seconds without an answer, `--deliveries` in all. Ctrl-D ends.
 struct ChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat",
@@ -22,6 +24,8 @@ struct ChatCommand: AsyncParsableCommand {
     var from = "o_wxsim_chat"
 
     @OptionGroup var fakeAPI: FakeAPIOptions
+
+    @OptionGroup var delivery: DeliveryOptions
 
     @Flag(name: .customLong("no-subscribe"), help: "Don't start with a subscribe event.")
     var noSubscribe = false
@@ -71,8 +75,13 @@ struct ChatCommand: AsyncParsableCommand {
         let message = SimulatedMessage(from: from, to: DemoAccount.originalID, kind: kind)
         await watcher.tell(message)
         do {
-            let result = try await pusher.push(message, using: .shared)
+            let outcome = try await pusher.deliver(try pusher.request(for: message), using: .shared, attempts: delivery.deliveries, timeout: delivery.timeoutDuration)
+            guard let result = outcome.result else {
+                Console.line("✗ no answer within \(delivery.timeout) s, \(outcome.deliveries) deliveries (WeChat shows: 该公众号暂时无法提供服务，请稍后再试)")
+                return false
+            }
             if !result.isAccepted { Console.line("✗ the ingress answered HTTP \(result.status): \(result.body.prefix(200))") }
+            if let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) { Console.line(line) }
             return result.isAccepted
         } catch {
             Console.line("✗ cannot reach \(pusher.endpoint): \(error)")
