@@ -11,7 +11,7 @@ import WeChatFake
 /// Passive and hybrid reply modes end to end (issue 16): the real ingress and workers, pushes delivered
 /// the way WeChat does (again when no answer comes in time, three deliveries in all), replies counted in
 /// the HTTP answers and at the fake API's customer-service endpoint.
-@Suite(.serialized) struct PassiveReplyTests {
+@Suite(.serialized) struct PassiveModeSystemTests {
     /// The team's webhook: answers `re:<text>`, after `delay(text)`.
     final class Webhook: Sendable {
         let delay: @Sendable (String) -> Duration
