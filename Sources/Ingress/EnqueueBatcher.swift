@@ -19,6 +19,7 @@ final class EnqueueBatcher: Service, Sendable {
     private struct Waiter: Sendable {
         var id: UInt64
         var message: QueuedMessage
+        var queue: InboundQueue
     }
 
     private struct Pending: Sendable {
@@ -34,6 +35,7 @@ final class EnqueueBatcher: Service, Sendable {
         var isClosed = false
     }
 
+    /// The queue of messages given no other (the single account's).
     let queue: InboundQueue
     /// How long a message may wait for Redis before the caller spools it (`INGRESS_ENQUEUE_DEADLINE`).
     let deadline: Duration
@@ -47,15 +49,16 @@ final class EnqueueBatcher: Service, Sendable {
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Queues one message with whatever else is waiting; the outcome, or the error that stopped its batch
-    /// (``RedisError/timeout`` when Redis did not answer within ``deadline``).
-    func enqueue(_ message: QueuedMessage) async -> Result<EnqueueOutcome, RedisError> {
-        await withCheckedContinuation { continuation in
+    /// Queues one message with whatever else is waiting for the same account; the outcome, or the error that
+    /// stopped its batch (``RedisError/timeout`` when Redis did not answer within ``deadline``).
+    func enqueue(_ message: QueuedMessage, into target: InboundQueue? = nil) async -> Result<EnqueueOutcome, RedisError> {
+        let queue = target ?? self.queue
+        return await withCheckedContinuation { continuation in
             let accepted = state.withLock { state -> Bool in
                 guard !state.isClosed else { return false }
                 let id = state.nextID
                 state.nextID += 1
-                state.waiting.append(Waiter(id: id, message: message))
+                state.waiting.append(Waiter(id: id, message: message, queue: queue))
                 state.pending[id] = Pending(continuation: continuation, deadline: .now + deadline)
                 return true
             }
@@ -75,13 +78,20 @@ final class EnqueueBatcher: Service, Sendable {
         }
     }
 
-    /// Sends batches until nothing waits. Messages already answered by the deadline are left out.
+    /// Sends batches until nothing waits: each batch is the oldest waiting message and those after it for the
+    /// same account (one script call touches one account's keys, one Redis Cluster slot). Messages already
+    /// answered by the deadline are left out.
     private func flushWaiting() async {
         while true {
             let batch = state.withLock { state -> [Waiter] in
-                let count = min(state.waiting.count, InboundQueue.maximumBatch)
-                defer { state.waiting.removeFirst(count) }
-                return state.waiting.prefix(count).filter { state.pending[$0.id] != nil }
+                guard let keys = state.waiting.first?.queue.keys else { return [] }
+                var taken: [Waiter] = []
+                var rest: [Waiter] = []
+                for waiter in state.waiting {
+                    if taken.count < InboundQueue.maximumBatch, waiter.queue.keys == keys { taken.append(waiter) } else { rest.append(waiter) }
+                }
+                state.waiting = rest
+                return taken.filter { state.pending[$0.id] != nil }
             }
             if batch.isEmpty {
                 if state.withLock({ $0.waiting.isEmpty }) { return }
@@ -89,7 +99,7 @@ final class EnqueueBatcher: Service, Sendable {
             }
             let results: [Result<EnqueueOutcome, RedisError>]
             do {
-                results = try await queue.enqueue(batch.map(\.message)).map { .success($0) }
+                results = try await batch[0].queue.enqueue(batch.map(\.message)).map { .success($0) }
             } catch {
                 results = Array(repeating: .failure(error), count: batch.count)
             }

@@ -9,14 +9,17 @@ struct IngressComponents: Sendable {
     let configuration: RelayConfiguration
     let settings: IngressSettings
     let redis: RedisClient
+    /// The single (or first) account's queue: the backlog the monitor watches.
     let queue: InboundQueue
+    /// Every account served, by appid (``IngressAccounts``), replaced on SIGHUP.
+    let accounts: IngressAccounts
     let batcher: EnqueueBatcher
     let spool: Spool
     let probe: ReadinessProbe
     let metrics: IngressMetrics
     let callbackIPs: CallbackIPList
-    /// The requests waiting for passive replies (`passive` and `hybrid` modes), nil in `async` mode.
-    let passiveWaiters: PassiveWaiters?
+    /// The requests waiting for passive replies, for every account in `passive` or `hybrid` mode.
+    let passiveWaiters: PassiveWaiters
     let logger: Logger
 
     /// Opens the spool and prepares the queue; throws only for an unusable AES key.
@@ -27,34 +30,25 @@ struct IngressComponents: Sendable {
         if spool.gauge.records > 0 {
             logger.info("the spool holds \(spool.gauge.records) messages from an earlier run; they will be replayed when Redis answers")
         }
-        if configuration.aesKey != nil, settings.acceptPlaintext {
-            logger.warning("WECHAT_ACCEPT_PLAINTEXT=true: unencrypted pushes are accepted although WECHAT_AES_KEY is set; anyone who saw a push URL can inject messages. Unset it once the console is in safe mode")
+        if configuration.accounts.contains(where: { $0.aesKey != nil }), settings.acceptPlaintext {
+            logger.warning("WECHAT_ACCEPT_PLAINTEXT=true: unencrypted pushes are accepted although an EncodingAESKey is set; anyone who saw a push URL can inject messages. Unset it once the console is in safe mode")
         }
-        let passiveWaiters = configuration.account.replyMode == .async ? nil : PassiveWaiters(
-            board: PassiveReplyBoard(redis: redis, keys: QueueKeys(appID: configuration.appID)), maximumWaiting: settings.passiveMaximumWaiting,
-            logger: logger)
+        let accounts = try IngressAccounts(configuration: configuration, settings: settings, redis: redis)
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: configuration.appID), dedupWindowSeconds: settings.dedupWindowSeconds, maximumLength: settings.streamMaximumLength)
-        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
+        if configuration.accounts.count > 1 {
+            logger.info("serving \(configuration.accounts.count) accounts: \(configuration.accounts.map { "\($0.name) at \(settings.path)/\($0.appID)" }.joined(separator: ", "))")
+        }
+        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, accounts: accounts, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
                                   probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(),
-                                  callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger), passiveWaiters: passiveWaiters, logger: logger)
-    }
-
-    /// The safe-mode crypto, when an EncodingAESKey is configured.
-    func crypto() throws(MessageCryptoError) -> WeChatMessageCrypto? {
-        guard let key = configuration.aesKey else { return nil }
-        return try WeChatMessageCrypto(appID: configuration.appID, encodingAESKey: key, previousEncodingAESKey: configuration.previousAESKey)
+                                  callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger),
+                                  passiveWaiters: PassiveWaiters(redis: redis, maximumWaiting: settings.passiveMaximumWaiting, logger: logger), logger: logger)
     }
 
     /// The HTTP application: WeChat's callback, health, readiness and metrics.
-    func application() throws(MessageCryptoError) -> some ApplicationProtocol {
+    func application() -> some ApplicationProtocol {
         let router = Router(context: IngressRequestContext.self)
-        let binding = PushBinding(redis: redis, keys: queue.keys, lifetimeSeconds: 2 * settings.timestampWindowSeconds + 1,
-                                  deadline: min(settings.enqueueDeadline, .milliseconds(500)))
-        var controller = WeChatController(configuration: configuration, settings: settings, crypto: try crypto(), batcher: batcher, spool: spool, binding: binding,
-                                          metrics: metrics, logger: logger, callbackIPs: callbackIPs)
-        controller.passive = passiveWaiters.map {
-            PassiveResponder(account: configuration.account, board: $0.board, waiters: $0, metrics: metrics, logger: logger)
-        }
+        var controller = WeChatController(accounts: accounts, settings: settings, batcher: batcher, spool: spool, metrics: metrics, logger: logger, callbackIPs: callbackIPs)
+        controller.passiveWaiters = passiveWaiters
         controller.addRoutes(to: router)
         HealthController(probe: probe, spool: spool, settings: settings, metrics: metrics).addRoutes(to: router)
         return Application(
@@ -71,9 +65,9 @@ struct IngressComponents: Sendable {
 
     /// The background services: the enqueue batcher, replaying the spool, watching the queue, the
     /// readiness probe, re-reading the callback IP list (none with `INGRESS_SOURCE_CHECK=off`). The passive
-    /// waiters' wake-up loop (``passiveWaiters``) runs beside them when the account is not `async`.
-    var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe, callbackIPs: CallbackIPList?) {
+    /// waiters' wake-up loop (``passiveWaiters``) is started beside them by `Ingress.run()`.
+    var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe, callbackIPs: CallbackIPList?, reload: AccountsReloadService) {
         (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe,
-         settings.sourceCheck.mode == .off ? nil : callbackIPs)
+         settings.sourceCheck.mode == .off ? nil : callbackIPs, AccountsReloadService(accounts: accounts, logger: logger))
     }
 }

@@ -45,18 +45,17 @@ struct Ingress: AsyncParsableCommand {
         let application: any ApplicationProtocol
         do {
             components = try await IngressComponents.make(configuration: configuration, settings: settings, redis: redis, logger: logger)
-            application = try components.application()
+            application = components.application()
         } catch {
-            ProcessEnvironment.printError("ingress: configuration error: WECHAT_AES_KEY is unusable: \(error)")
+            ProcessEnvironment.printError("ingress: configuration error: an EncodingAESKey (WECHAT_AES_KEY or aes_key) is unusable: \(error)")
             throw ExitCode(2)
         }
-        let (batcher, drainer, monitor, probe, callbackIPs) = components.backgroundServices
+        let (batcher, drainer, monitor, probe, callbackIPs, reload) = components.backgroundServices
         // Shutdown runs in reverse: the HTTP server stops first (finishing requests in flight), then the
         // monitor, then the drainer makes a last replay attempt, then the batcher sends what waits, and
         // Redis closes last.
         let group = ServiceGroup(
-            services: [redis, batcher, drainer, monitor, probe] + (callbackIPs.map { [$0] } ?? []) + (components.passiveWaiters.map { [$0] } ?? [])
-                + [application],
+            services: [redis, batcher, drainer, monitor, probe, reload, components.passiveWaiters] + (callbackIPs.map { [$0] } ?? []) + [application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -8,36 +8,61 @@ import Shared
 /// WeChat's callback URL: `GET` answers the server-verification handshake, `POST` receives a push,
 /// makes it safe (Redis stream, or the spool while Redis is down) and only then answers `success`.
 ///
-/// A push's path reads top to bottom: source (WeChat's callback IPs, ``SourceCheck``) → query → signature → timestamp window → body limit → safe mode
-/// refuses an unencrypted push → decrypt (safe/compatible mode) → parse → an unencrypted push's
+/// `/wechat` serves the single account, `/wechat/{appid}` each configured one (``IngressAccounts``).
+/// A push's path reads top to bottom: account → source (WeChat's callback IPs, ``SourceCheck``) → query → signature → timestamp window → body limit → safe mode
+/// refuses an unencrypted push → decrypt (safe/compatible mode) → parse → the outer `ToUserName` is the
+/// account's `gh_` id → an unencrypted push's
 /// (timestamp, nonce) bound to its body (``PushBinding``) → drop filter → dedup + enqueue → `success`. Every refusal is a 4xx with a
 /// short fixed reason; nothing from the request is echoed back, and nothing refused is queued.
 ///
 /// While the spool holds messages not yet replayed into Redis, new pushes are spooled too (behind them),
 /// so one ingress hands a user's messages to Redis in the order they arrived.
 struct WeChatController: Sendable {
-    let configuration: RelayConfiguration
+    let accounts: IngressAccounts
     let settings: IngressSettings
-    let crypto: WeChatMessageCrypto?
     let batcher: EnqueueBatcher
     let spool: Spool
-    let binding: PushBinding
     let metrics: IngressMetrics
     let logger: Logger
     /// WeChat's callback IPs, for ``refusalBySource(_:peer:)``.
     let callbackIPs: CallbackIPList
     let logThrottle = LogThrottle()
-    /// Waits for the worker's answer in `passive` and `hybrid` modes; nil in `async` mode.
-    var passive: PassiveResponder?
+    /// This process's requests waiting for passive replies (accounts in `passive` and `hybrid` modes).
+    var passiveWaiters: PassiveWaiters?
 
     func addRoutes(to router: Router<some RemoteAddressRequestContext>) {
-        router.get(RouterPath(settings.path)) { request, _ in verify(request) }
-        router.post(RouterPath(settings.path)) { request, context in await receive(request, context: context) }
+        let path = settings.path.hasSuffix("/") ? String(settings.path.dropLast()) : settings.path
+        router.get(RouterPath(settings.path)) { request, _ in
+            guard let account = accounts.single else { return noSingleAccount() }
+            return verify(request, account: account)
+        }
+        router.post(RouterPath(settings.path)) { request, context in
+            guard let account = accounts.single else { return noSingleAccount() }
+            return await receive(request, context: context, account: account)
+        }
+        router.get(RouterPath(path + "/{appid}")) { request, context in
+            guard let account = accounts.account(appID: context.parameters.get("appid") ?? "") else { return unknownAccount() }
+            return verify(request, account: account)
+        }
+        router.post(RouterPath(path + "/{appid}")) { request, context in
+            guard let account = accounts.account(appID: context.parameters.get("appid") ?? "") else { return unknownAccount() }
+            return await receive(request, context: context, account: account)
+        }
+    }
+
+    private func unknownAccount() -> Response {
+        metrics.count(.unknownAccount)
+        return Self.plain(.notFound, "unknown account\n")
+    }
+
+    private func noSingleAccount() -> Response {
+        metrics.count(.unknownAccount)
+        return Self.plain(.notFound, "several accounts are configured: push to \(settings.path)/{appid}\n")
     }
 
     /// `GET ?signature&timestamp&nonce&echostr`: echo `echostr` when the signature is ours and the
     /// timestamp within the window (a verification URL from a log cannot be replayed later).
-    func verify(_ request: Request) -> Response {
+    func verify(_ request: Request, account: IngressAccount) -> Response {
         let query = request.uri.queryParameters
         guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce"),
             let echo = query.get("echostr")
@@ -45,7 +70,7 @@ struct WeChatController: Sendable {
             metrics.count(.badRequest)
             return Self.plain(.badRequest, "missing signature, timestamp, nonce or echostr\n")
         }
-        guard WeChatSignature.isValid(signature: signature, token: configuration.wechatToken ?? "", timestamp: timestamp, nonce: nonce) else {
+        guard WeChatSignature.isValid(signature: signature, token: account.token, timestamp: timestamp, nonce: nonce) else {
             metrics.count(.badSignature)
             return Self.plain(.forbidden, "bad signature\n")
         }
@@ -58,7 +83,7 @@ struct WeChatController: Sendable {
     }
 
     /// `POST`: check the source, verify, decrypt, parse, queue, answer.
-    func receive(_ request: Request, context: some RemoteAddressRequestContext) async -> Response {
+    func receive(_ request: Request, context: some RemoteAddressRequestContext, account: IngressAccount) async -> Response {
         let start = ContinuousClock.now
         if let refusal = refusalBySource(request, peer: context.remoteAddress) { return refusal }
         let query = request.uri.queryParameters
@@ -66,7 +91,8 @@ struct WeChatController: Sendable {
             metrics.count(.badRequest)
             return Self.plain(.badRequest, "missing signature, timestamp or nonce\n")
         }
-        let token = configuration.wechatToken ?? ""
+        let token = account.token
+        let crypto = account.crypto
         guard WeChatSignature.isValid(signature: signature, token: token, timestamp: timestamp, nonce: nonce) else {
             metrics.count(.badSignature)
             return Self.plain(.forbidden, "bad signature\n")
@@ -103,7 +129,7 @@ struct WeChatController: Sendable {
                 return Self.plain(.badRequest, "missing msg_signature\n")
             }
             guard let crypto else {
-                logger.error("an encrypted push arrived but WECHAT_AES_KEY is not set; set it to the console's EncodingAESKey")
+                logger.error("an encrypted push arrived for \(account.account.name) but it has no EncodingAESKey; set WECHAT_AES_KEY or aes_key to the console's EncodingAESKey")
                 metrics.count(.decryptFailed)
                 return Self.plain(.badRequest, "encrypted push, but no EncodingAESKey is configured\n")
             }
@@ -135,9 +161,16 @@ struct WeChatController: Sendable {
             metrics.count(.malformed)
             return Self.plain(.badRequest, "malformed XML\n")
         }
+        // The signature proves the Token; the outer ToUserName proves which account the push is for (two
+        // accounts may share a Token, or a push signed for one may be posted to another's URL).
+        if let originalID = account.account.originalID, message.toUserName != originalID {
+            metrics.count(.wrongAccount)
+            logger.warning("refused a push for \(message.toUserName.prefix(40)) posted to \(account.account.name)'s URL")
+            return Self.plain(.forbidden, "push is not for this account\n")
+        }
 
         // An encrypted body is already bound to the timestamp and nonce by its msg_signature.
-        switch !encrypted && settings.bindNonce ? await binding.check(timestamp: timestamp, nonce: nonce, body: received) : .first {
+        switch !encrypted && settings.bindNonce ? await account.binding.check(timestamp: timestamp, nonce: nonce, body: received) : .first {
         case .first, .repeated:
             break
         case .conflict:
@@ -155,20 +188,29 @@ struct WeChatController: Sendable {
         }
 
         let receivedAt = WallClock.milliseconds()
-        let path = passive.map { ReplyPath(mode: $0.account.replyMode) } ?? .async
-        let envelope = MessageEnvelope(appID: configuration.appID, receivedAtMilliseconds: receivedAt, message: message, replyPath: path)
-        let (response, inRedis) = await enqueue(envelope)
+        let passive = passiveResponder(for: account)
+        let path = ReplyPath(mode: passive == nil ? .async : account.account.replyMode)
+        let envelope = MessageEnvelope(appID: account.account.appID, receivedAtMilliseconds: receivedAt, message: message, replyPath: path)
+        let (response, inRedis) = await enqueue(envelope, into: account.queue)
         guard inRedis, let passive else { return response }
         return await passive.answer(
             message, dedupKey: envelope.dedupKey, start: start,
             envelope: PassiveResponder.Envelope(timestamp: timestamp, nonce: nonce, crypto: encrypted ? crypto : nil, key: keySlot))
     }
 
+    /// The passive-reply side of `account`'s pushes; nil in `async` mode.
+    private func passiveResponder(for account: IngressAccount) -> PassiveResponder? {
+        guard account.account.replyMode != .async, let passiveWaiters else { return nil }
+        return PassiveResponder(
+            account: account.account, board: PassiveReplyBoard(redis: account.queue.redis, keys: account.queue.keys), waiters: passiveWaiters,
+            metrics: metrics, logger: logger)
+    }
+
     /// Redis first; the spool when Redis fails; 503 only when both do. While the spool holds anything
     /// (or an append to it is under way), the spool first: the message queues up behind the spooled ones.
     /// The answer, and whether the message is in Redis (queued now, or a retry of a queued one): only
     /// then may the ingress wait for its passive reply. A spooled message's envelope says nobody waits.
-    private func enqueue(_ envelope: MessageEnvelope) async -> (Response, inRedis: Bool) {
+    private func enqueue(_ envelope: MessageEnvelope, into queue: InboundQueue) async -> (Response, inRedis: Bool) {
         let message = QueuedMessage(envelope: envelope)
         let openID = envelope.message.fromUserName
         var spooledEnvelope = envelope
@@ -188,7 +230,7 @@ struct WeChatController: Sendable {
             }
         }
         do {
-            switch try await batcher.enqueue(message).get() {
+            switch try await batcher.enqueue(message, into: queue).get() {
             case .queued, .queuedInOrder:
                 metrics.count(.queued)
             case .full:

@@ -55,6 +55,14 @@ import WeChatFake
         }
     }
 
+    /// What the webhook answers each text message.
+    static func webhookAnswers(_ messages: [SimulatedMessage]) -> [String] {
+        messages.compactMap { message -> String? in
+            if case .text(let text) = message.kind { return "re:" + text }
+            return nil
+        }
+    }
+
     /// Customer-service texts the fake accepted, by text.
     static func customerServiceCounts(_ fixture: SystemFixture) -> [String: Int] {
         fixture.replyCounts()
@@ -119,10 +127,7 @@ import WeChatFake
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(.safe), timeout: .seconds(1), parallel: 20)
         var passive: [String: Int] = [:]
         for result in results { if let text = result.passive { passive[text, default: 0] += 1 } }
-        let expected = messages.compactMap { message -> String? in
-            if case .text(let text) = message.kind { return "re:" + text }
-            return nil
-        }
+        let expected = Self.webhookAnswers(messages)
         let settled = await eventually(seconds: 60) {
             let sent = Self.customerServiceCounts(fixture)
             guard expected.allSatisfy({ (passive[$0] ?? 0) + (sent[$0] ?? 0) >= 1 }) else { return false }
@@ -182,10 +187,7 @@ import WeChatFake
         let messages = SystemFixture.textMessages(20, tag: "over-budget", users: 20)
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(.plaintext), timeout: .seconds(5), parallel: 20)
         #expect(results.allSatisfy { $0.delivery.result?.body == "success" && $0.delivery.deliveries == 1 })
-        let expected = messages.compactMap { message -> String? in
-            if case .text(let text) = message.kind { return "re:" + text }
-            return nil
-        }
+        let expected = Self.webhookAnswers(messages)
         let answered = await eventually(seconds: 60) {
             guard expected.allSatisfy({ fixture.replyCounts()[$0] != nil }) else { return false }
             return (try? await fixture.isSettled()) ?? false

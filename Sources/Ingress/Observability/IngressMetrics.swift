@@ -37,6 +37,10 @@ struct IngressMetrics: Sendable {
         case plaintextRefused = "plaintext_refused"
         case replayRefused = "replay_refused"
         case sourceRefused = "source_refused"
+        /// `/wechat/{appid}` for an appid not configured, or the bare path when several accounts are.
+        case unknownAccount = "unknown_account"
+        /// A push whose outer `ToUserName` is not the account's `gh_` id.
+        case wrongAccount = "wrong_account"
     }
 
     /// The event names the dropped-events label may take, as WeChat spells them, by their lower-case

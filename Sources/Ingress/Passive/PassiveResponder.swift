@@ -64,7 +64,7 @@ struct PassiveResponder: Sendable {
             while !decision.state.isDecided {
                 if decision.state != .ready {
                     guard ContinuousClock.now < budgetEnd else { break }
-                    _ = await waiters.wait(for: dedupKey, until: budgetEnd)
+                    _ = await waiters.wait(for: board.wakeToken(dedupKey), until: budgetEnd)
                 }
                 decision = try await board.decide(dedupKey, openID: openID, fromWaiting: nil, fromReady: .passive, deferOverflow: passiveMode)
             }

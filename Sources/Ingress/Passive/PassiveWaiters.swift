@@ -6,8 +6,8 @@ import Synchronization
 /// The requests of this ingress process waiting for a worker's answer (passive and hybrid modes), and
 /// the one loop that wakes them.
 ///
-/// A worker that stores an answer pushes its dedup key to this process's list
-/// `wx:{appid}:passive:wake:<instance>`; one `BLPOP` loop (1 s timeout, on a connection of its own) resumes
+/// A worker that stores an answer pushes `wx:{appid} <dedup key>` to this process's list
+/// `wx:passive:wake:<instance>` (all accounts share it); one `BLPOP` loop (1 s timeout, on a connection of its own) resumes
 /// the waiters of that key. Each timeout also resumes every waiter once to look again (a safety net for a
 /// lost signal), and a sweep resumes waiters whose deadline passed. No request holds a Redis connection
 /// while it waits. At most ``maximumWaiting`` requests wait at once (``enter()``).
@@ -37,13 +37,13 @@ final class PassiveWaiters: Service, Sendable {
 
     /// This process's name in the wake-up list's key: random, new at each start.
     let instance: String
-    let board: PassiveReplyBoard
+    let redis: RedisClient
     let maximumWaiting: Int
     let logger: Logger
     private let state = Mutex(State())
 
-    init(board: PassiveReplyBoard, maximumWaiting: Int, logger: Logger) {
-        self.board = board
+    init(redis: RedisClient, maximumWaiting: Int, logger: Logger) {
+        self.redis = redis
         self.maximumWaiting = maximumWaiting
         self.logger = logger
         instance = String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -66,7 +66,7 @@ final class PassiveWaiters: Service, Sendable {
     /// Requests waiting right now.
     var waiting: Int { state.withLock { $0.entered } }
 
-    /// Suspends until `key` is signalled, the next periodic look, or `deadline`.
+    /// Suspends until `key` (a ``PassiveReplyBoard/wakeToken(_:)``) is signalled, the next periodic look, or `deadline`.
     func wait(for key: String, until deadline: ContinuousClock.Instant) async -> Wake {
         guard deadline > .now else { return .deadline }
         return await withCheckedContinuation { continuation in
@@ -86,13 +86,12 @@ final class PassiveWaiters: Service, Sendable {
             var failures = 0
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 do {
-                    let keys = try await board.nextWake(instance)
+                    let token = try await PassiveReplyBoard.nextWake(instance, redis: redis)
                     failures = 0
-                    if keys.isEmpty {
-                        resume { _ in .recheck }
+                    if let token {
+                        resume { $0.key == token ? .signalled : nil }
                     } else {
-                        let ready = Set(keys)
-                        resume { ready.contains($0.key) ? .signalled : nil }
+                        resume { _ in .recheck }
                     }
                 } catch {
                     failures += 1

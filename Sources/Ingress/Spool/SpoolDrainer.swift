@@ -45,6 +45,15 @@ struct SpoolDrainer: Service {
         return spool.gauge.records == 0
     }
 
+    /// The messages grouped by account, each group in spool order, the groups in order of first appearance.
+    static func byAccount(_ messages: [QueuedMessage]) -> [(String?, [QueuedMessage])] {
+        var groups: [(String?, [QueuedMessage])] = []
+        for message in messages {
+            if let index = groups.firstIndex(where: { $0.0 == message.appID }) { groups[index].1.append(message) } else { groups.append((message.appID, [message])) }
+        }
+        return groups
+    }
+
     private func replay(_ file: String) async -> Bool {
         var offset = 0
         var replayed = 0
@@ -60,7 +69,13 @@ struct SpoolDrainer: Service {
                     logger.error("spool: \(chunk.payloads.count - messages.count) records in \(file) are not messages; skipped")
                 }
                 do {
-                    let outcomes = try await queue.enqueue(messages)
+                    var outcomes: [EnqueueOutcome] = []
+                    // Each account's messages into its own queue, in their order.
+                    for (appID, group) in Self.byAccount(messages) {
+                        let target = appID.map { InboundQueue(redis: queue.redis, keys: QueueKeys(appID: $0), dedupWindowSeconds: queue.dedupWindowSeconds, maximumLength: queue.maximumLength) } ?? queue
+                        outcomes += try await target.enqueue(group)
+                        if outcomes.contains(.full) { break }
+                    }
                     duplicates += outcomes.filter { $0 == .duplicate }.count
                     if outcomes.contains(.full) {
                         // Whatever came before the first refusal is queued; the rest is replayed next round

@@ -103,11 +103,18 @@ public struct PassiveReplyBoard: Sendable {
         return (state, values.dropFirst().compactMap(\.string))
     }
 
+    /// The wake-up list of one ingress process, for all the accounts it serves (single-key commands
+    /// only, so it need not share an account's hash tag).
+    public static func wakeKey(instance: String) -> String { "wx:passive:wake:\(instance)" }
+
+    /// What a wake-up list carries for `dedupKey` of this account: `wx:{appid} <dedup key>`.
+    public func wakeToken(_ dedupKey: String) -> String { "\(keys.prefix) \(dedupKey)" }
+
     /// Tells the waiting ingress processes that `dedupKey`'s answer is ready.
     public func wake(_ instances: [String], dedupKey: String) async throws(RedisError) {
         let commands = instances.flatMap { instance in
-            [RedisCommand("RPUSH", RedisArgument(keys.passiveWake(instance)), RedisArgument(dedupKey)),
-             RedisCommand("EXPIRE", RedisArgument(keys.passiveWake(instance)), RedisArgument(stateSeconds))]
+            [RedisCommand("RPUSH", RedisArgument(Self.wakeKey(instance: instance)), RedisArgument(wakeToken(dedupKey))),
+             RedisCommand("EXPIRE", RedisArgument(Self.wakeKey(instance: instance)), RedisArgument(stateSeconds))]
         }
         _ = try await redis.pipeline(commands)
     }
@@ -123,11 +130,11 @@ public struct PassiveReplyBoard: Sendable {
         try await redis.send("LRANGE", RedisArgument(keys.passiveDeferred(openID)), "0", "-1").array?.compactMap(\.string) ?? []
     }
 
-    /// Waits up to one second for ready answers signalled to `instance`; the dedup keys (empty on timeout).
-    public func nextWake(_ instance: String) async throws(RedisError) -> [String] {
-        let reply = try await redis.send("BLPOP", RedisArgument(keys.passiveWake(instance)), "1")
-        guard let values = reply.array, values.count == 2, let key = values[1].string else { return [] }
-        return [key]
+    /// Waits up to one second for a ready answer signalled to `instance`; its ``wakeToken(_:)``, or nil.
+    public static func nextWake(_ instance: String, redis: RedisClient) async throws(RedisError) -> String? {
+        let reply = try await redis.send("BLPOP", RedisArgument(wakeKey(instance: instance)), "1")
+        guard let values = reply.array, values.count == 2 else { return nil }
+        return values[1].string
     }
 
     private func stateKeys(_ dedupKey: String, _ openID: String) -> [RedisArgument] {

@@ -13,6 +13,9 @@ public struct EncodingAESKey: Sendable, Hashable {
         self.bytes = bytes
     }
 
+    /// Whether `encoded` is an EncodingAESKey (43 characters that decode to 32 bytes).
+    public static func isWellFormed(_ encoded: String) -> Bool { (try? EncodingAESKey(encoded)) != nil }
+
     /// The CBC initialisation vector: the key's first 16 bytes.
     public var iv: [UInt8] { Array(bytes.prefix(16)) }
 }

@@ -14,14 +14,18 @@ public struct QueuedMessage: Sendable, Hashable {
     public var user: String
     /// WeChat's `CreateTime`: the order key within the user's queue.
     public var createTime: Int64
+    /// The account the message is for (nil when the body is not an envelope): the spool's replay queues it
+    /// under that account's keys.
+    public var appID: String?
 
-    public init(dedupKey: String, receivedAtMillis: Int64, envelopeVersion: Int, body: [UInt8], user: String, createTime: Int64) {
+    public init(dedupKey: String, receivedAtMillis: Int64, envelopeVersion: Int, body: [UInt8], user: String, createTime: Int64, appID: String? = nil) {
         self.dedupKey = dedupKey
         self.receivedAtMillis = receivedAtMillis
         self.envelopeVersion = envelopeVersion
         self.body = body
         self.user = user
         self.createTime = createTime
+        self.appID = appID
     }
 
     /// A message whose sender and `CreateTime` are read back from its encoded envelope (the spool's
@@ -31,14 +35,14 @@ public struct QueuedMessage: Sendable, Hashable {
         let envelope = try? MessageEnvelope(decoding: body)
         self.init(
             dedupKey: dedupKey, receivedAtMillis: receivedAtMillis, envelopeVersion: envelopeVersion, body: body,
-            user: envelope?.message.fromUserName ?? "", createTime: envelope?.message.createTime ?? 0)
+            user: envelope?.message.fromUserName ?? "", createTime: envelope?.message.createTime ?? 0, appID: envelope?.appID)
     }
 
     /// The message of an envelope, encoded.
     public init(envelope: MessageEnvelope) {
         self.init(
             dedupKey: envelope.dedupKey, receivedAtMillis: envelope.receivedAtMilliseconds, envelopeVersion: MessageEnvelope.currentVersion,
-            body: envelope.encoded(), user: envelope.message.fromUserName, createTime: envelope.message.createTime)
+            body: envelope.encoded(), user: envelope.message.fromUserName, createTime: envelope.message.createTime, appID: envelope.appID)
     }
 
     /// The element its user's queue holds.

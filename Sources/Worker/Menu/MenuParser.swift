@@ -1,3 +1,4 @@
+import Shared
 import Yams
 
 #if canImport(FoundationEssentials)

@@ -6,16 +6,16 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Reads the worker's YAML files (rules, menu) into Yams' node tree, so each parser reports problems
+/// Reads the YAML files (accounts, rules, menu) into Yams' node tree, so each parser reports problems
 /// with a line; a file that cannot be read or is not YAML is a ``Problem`` the parser words as its own.
-enum YAMLFile {
+public enum YAMLFile {
     /// Why a file could not be read as YAML; `line` is 1-based, nil when the problem has none.
-    struct Problem: Error, Sendable {
-        var line: Int?
-        var problem: String
+    public struct Problem: Error, Sendable {
+        public var line: Int?
+        public var problem: String
     }
 
-    static func read(path: String) throws(Problem) -> String {
+    public static func read(path: String) throws(Problem) -> String {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
@@ -24,7 +24,7 @@ enum YAMLFile {
     }
 
     /// The document's root node, nil for an empty document.
-    static func compose(_ text: String) throws(Problem) -> Node? {
+    public static func compose(_ text: String) throws(Problem) -> Node? {
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
