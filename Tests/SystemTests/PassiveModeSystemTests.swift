@@ -55,6 +55,17 @@ import WeChatFake
         }
     }
 
+    /// The relay in `mode` with two workers asking `webhook` (no typing indicator), and the webhook's server.
+    static func start(_ webhook: Webhook, mode: String, budgetMS: Int) async throws -> (SystemFixture, LoopbackRouterApp) {
+        let hook = try await LoopbackRouterApp(webhook.router())
+        let environment = modeEnvironment(mode, budgetMS: budgetMS)
+        let fixture = try await SystemFixture(
+            worker: environment.merging(["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(hook.port)/hook", "WORKER_TYPING_AFTER": "off"]) { $1 },
+            ingressEnvironment: environment)
+        try await fixture.startWorkers(2)
+        return (fixture, hook)
+    }
+
     /// What the webhook answers each text message.
     static func webhookAnswers(_ messages: [SimulatedMessage]) -> [String] {
         messages.compactMap { message -> String? in
@@ -116,13 +127,8 @@ import WeChatFake
     @Test(arguments: ["hybrid", "passive"])
     func neverBothAPassiveAndACustomerServiceReply(mode: String) async throws {
         let webhook = Webhook { text in .milliseconds(Int(text.split(separator: "-").last.flatMap { Int($0) } ?? 0) % 7 * 100) }
-        let hook = try await LoopbackRouterApp(webhook.router())
+        let (fixture, hook) = try await Self.start(webhook, mode: mode, budgetMS: 300)
         defer { Task { await hook.stop() } }
-        let environment = Self.modeEnvironment(mode, budgetMS: 300)
-        let fixture = try await SystemFixture(
-            worker: environment.merging(["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(hook.port)/hook", "WORKER_TYPING_AFTER": "off"]) { $1 },
-            ingressEnvironment: environment)
-        try await fixture.startWorkers(2)
         let messages = SystemFixture.textMessages(100, tag: "both-\(mode)", users: 20)
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(.safe), timeout: .seconds(1), parallel: 20)
         var passive: [String: Int] = [:]
@@ -177,13 +183,8 @@ import WeChatFake
     /// A handler slower than the budget: every answer goes by customer service, none passively.
     @Test func hybridWithTheBudgetExceededTakesExactlyOnePath() async throws {
         let webhook = Webhook { _ in .milliseconds(1_500) }
-        let hook = try await LoopbackRouterApp(webhook.router())
+        let (fixture, hook) = try await Self.start(webhook, mode: "hybrid", budgetMS: 300)
         defer { Task { await hook.stop() } }
-        let environment = Self.modeEnvironment("hybrid", budgetMS: 300)
-        let fixture = try await SystemFixture(
-            worker: environment.merging(["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(hook.port)/hook", "WORKER_TYPING_AFTER": "off"]) { $1 },
-            ingressEnvironment: environment)
-        try await fixture.startWorkers(2)
         let messages = SystemFixture.textMessages(20, tag: "over-budget", users: 20)
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(.plaintext), timeout: .seconds(5), parallel: 20)
         #expect(results.allSatisfy { $0.delivery.result?.body == "success" && $0.delivery.deliveries == 1 })
