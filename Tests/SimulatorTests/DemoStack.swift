@@ -16,21 +16,24 @@ final class DemoStack: Sendable {
     let ingress: ServiceProcess
     let worker: ServiceProcess
 
-    init(apiArguments: [String] = []) async throws {
+    /// `environment` goes to both the ingress and the worker (e.g. `WECHAT_REPLY_MODE`); `unverified`
+    /// makes `wxsim api` answer 48001 to the account's customer-service sends.
+    init(apiArguments: [String] = [], environment: [String: String] = [:], unverified: Bool = false) async throws {
         let redisURL = try TestRedis.urlText()
         apiPort = try Loopback.freePort()
         ingressPort = try Loopback.freePort()
         api = try ServiceProcess(
-            "wxsim", arguments: ["api", "--port", String(apiPort), "--appid", appID, "--secret", secret] + apiArguments, environment: [:])
+            "wxsim", arguments: ["api", "--port", String(apiPort), "--appid", appID, "--secret", secret] + apiArguments + (unverified ? ["--unverified", appID] : []),
+            environment: [:])
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("wxsim-spool-\(UInt64.random(in: 0...UInt64.max))").path
         ingress = try ServiceProcess("ingress", environment: [
             "REDIS_URL": redisURL, "WECHAT_TOKEN": token, "WECHAT_APPID": appID, "WECHAT_AES_KEY": aesKey,
             "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": String(ingressPort), "INGRESS_SPOOL_DIR": spool,
-        ])
+        ].merging(environment) { $1 })
         worker = try ServiceProcess("worker", environment: [
             "REDIS_URL": redisURL, "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret,
             "WECHAT_API_BASE": "http://127.0.0.1:\(apiPort)", "WORKER_METRICS_PORT": "off",
-        ])
+        ].merging(environment) { $1 })
         try await waitUntilServing(port: apiPort, path: "/wxsim/replies", process: api)
         try await waitUntilServing(port: ingressPort, path: "/readyz", process: ingress)
     }
