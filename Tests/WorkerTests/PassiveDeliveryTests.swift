@@ -1,0 +1,86 @@
+import Logging
+import Shared
+import TestSupport
+import Testing
+
+@testable import Worker
+
+/// The worker's half of passive replies against a real Redis, with the ingress played by the same
+/// scripts it runs: the answer offered, the decision obeyed, and the worker's own decision when no
+/// ingress ever decides (it crashed).
+@Suite struct PassiveDeliveryTests {
+    static func setup(_ redis: RedisClient) -> (PassiveDelivery, PassiveReplyBoard) {
+        let board = PassiveReplyBoard(redis: redis, keys: QueueKeys(appID: "wxpd\(UInt32.random(in: 0...UInt32.max))"))
+        var delivery = PassiveDelivery(board: board, budget: .milliseconds(100), logger: Logger(label: "test.passive"))
+        delivery.grace = .milliseconds(100)
+        return (delivery, board)
+    }
+
+    static func envelope(_ text: String, path: ReplyPath, id: Int) throws -> MessageEnvelope {
+        let message = try InboundMessage(fields: [
+            XMLField("ToUserName", "gh_pd"), XMLField("FromUserName", "u"), XMLField("CreateTime", "1"), XMLField("MsgType", "text"),
+            XMLField("Content", text), XMLField("MsgId", String(id)),
+        ])
+        return MessageEnvelope(appID: "wxpd", receivedAtMilliseconds: WallClock.milliseconds(), message: message, replyPath: path)
+    }
+
+    @Test func withNoIngressDecidingHybridFallsBackToCustomerService() async throws {
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let (delivery, board) = Self.setup(redis)
+        let envelope = try Self.envelope("hi", path: .hybrid, id: 1)
+        let replies = try await delivery.route([Reply(.text("answer"))], envelope: envelope)
+        #expect(replies.map(\.content) == [.text("answer")])
+        #expect(try await board.state(envelope.dedupKey) == .async)
+    }
+
+    @Test func withNoIngressDecidingPassiveDefersAndTheNextMessageCarriesIt() async throws {
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let (delivery, board) = Self.setup(redis)
+        let first = try Self.envelope("one", path: .passive, id: 1)
+        #expect(try await delivery.route([Reply(.text("answer one"))], envelope: first).isEmpty)
+        #expect(try await board.state(first.dedupKey) == .deferred)
+        #expect(try await board.deferredTexts("u") == ["answer one"])
+        // The next message: the ingress waits for it and takes the joined answer.
+        let second = try Self.envelope("two", path: .passive, id: 2)
+        _ = try await board.arrive(second.dedupKey, instance: "i1")
+        async let routed = delivery.route([Reply(.text("answer two"))], envelope: second)
+        var decision = PassiveReplyBoard.Decision(state: .waiting, xml: "")
+        while decision.state != .passive {
+            decision = try await board.decide(second.dedupKey, openID: "u", fromWaiting: nil, fromReady: .passive, deferOverflow: true)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(try await routed.isEmpty)
+        #expect(decision.xml.contains("<![CDATA[answer one\n\nanswer two]]>"))
+        #expect(try await board.deferredTexts("u").isEmpty)
+    }
+
+    @Test func anAsyncMessageIsNotTouched() async throws {
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let (delivery, board) = Self.setup(redis)
+        let envelope = try Self.envelope("hi", path: .async, id: 1)
+        #expect(try await delivery.route([Reply(.text("answer"))], envelope: envelope).map(\.content) == [.text("answer")])
+        #expect(try await board.state(envelope.dedupKey) == .gone)
+    }
+
+    @Test func aLongAnswerIsSplitAtTheLimitAndHybridSendsTheRestByCustomerService() async throws {
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let (delivery, board) = Self.setup(redis)
+        let envelope = try Self.envelope("hi", path: .hybrid, id: 1)
+        _ = try await board.arrive(envelope.dedupKey, instance: "i1")
+        let long = String(repeating: "b", count: 3_000)
+        async let routed = delivery.route([Reply(.text(long)), Reply(.menu(.init(headContent: "pick", items: [], tailContent: "")))], envelope: envelope)
+        var decision = PassiveReplyBoard.Decision(state: .waiting, xml: "")
+        while decision.state != .passive {
+            decision = try await board.decide(envelope.dedupKey, openID: "u", fromWaiting: nil, fromReady: .passive, deferOverflow: false)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let rest = try await routed
+        #expect(decision.xml.contains("<![CDATA[" + String(repeating: "b", count: PassiveText.maximumBytes) + "]]>"))
+        #expect(rest.count == 2)
+        #expect(rest.first?.content == .text(String(repeating: "b", count: 3_000 - PassiveText.maximumBytes)))
+    }
+}
