@@ -56,12 +56,12 @@ import WeChatFake
     }
 
     /// The relay in `mode` with two workers asking `webhook` (no typing indicator), and the webhook's server.
-    static func start(_ webhook: Webhook, mode: String, budgetMS: Int) async throws -> (SystemFixture, LoopbackRouterApp) {
+    static func start(_ webhook: Webhook, mode: String, budgetMS: Int, ingress: [String: String] = [:]) async throws -> (SystemFixture, LoopbackRouterApp) {
         let hook = try await LoopbackRouterApp(webhook.router())
         let environment = modeEnvironment(mode, budgetMS: budgetMS)
         let fixture = try await SystemFixture(
             worker: environment.merging(["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(hook.port)/hook", "WORKER_TYPING_AFTER": "off"]) { $1 },
-            ingressEnvironment: environment)
+            ingressEnvironment: environment.merging(ingress) { $1 })
         try await fixture.startWorkers(2)
         return (fixture, hook)
     }
@@ -196,5 +196,29 @@ import WeChatFake
         #expect(answered, "\(fixture.logTail())")
         let sent = fixture.replyCounts()
         for text in expected { #expect(sent[text] == 1, "\(text) sent \(sent[text] ?? 0) times") }
+    }
+
+    /// `INGRESS_PASSIVE_MAX_WAITING=1`: pushes beyond the one waiting are answered `success` at once
+    /// (counted as `overflow`), and still every answer arrives exactly once.
+    @Test func pastTheWaitingCapPushesAreAnsweredAtOnceAndNothingIsLost() async throws {
+        let webhook = Webhook { _ in .milliseconds(500) }
+        let (fixture, hook) = try await Self.start(webhook, mode: "hybrid", budgetMS: 3_000, ingress: ["INGRESS_PASSIVE_MAX_WAITING": "1"])
+        defer { Task { await hook.stop() } }
+        let messages = SystemFixture.textMessages(10, tag: "cap", users: 10)
+        let results = try await Self.deliver(messages, pusher: try fixture.pusher(.plaintext), timeout: .seconds(5), parallel: 10)
+        var passive: [String: Int] = [:]
+        for result in results { if let text = result.passive { passive[text, default: 0] += 1 } }
+        let expected = Self.webhookAnswers(messages)
+        let answered = await eventually(seconds: 60) {
+            guard expected.allSatisfy({ (passive[$0] ?? 0) + (fixture.replyCounts()[$0] ?? 0) >= 1 }) else { return false }
+            return (try? await fixture.isSettled()) ?? false
+        }
+        #expect(answered, "\(fixture.logTail())")
+        let sent = fixture.replyCounts()
+        for text in expected { #expect((passive[text] ?? 0) + (sent[text] ?? 0) == 1, "\(text)") }
+        let port = fixture.ingressPort
+        let metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }.body
+        let overflow = metrics.split(separator: "\n").first { $0.hasPrefix(#"wechat_ingress_passive_total{outcome="overflow"} "#) }
+        #expect(overflow.flatMap { Int($0.split(separator: " ").last ?? "") }.map { $0 > 0 } == true, "\(overflow ?? "no overflow line")")
     }
 }
