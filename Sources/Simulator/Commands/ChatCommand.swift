@@ -52,7 +52,7 @@ struct ChatCommand: AsyncParsableCommand {
                 }
             }
         }
-        if !noSubscribe, await push(.event("subscribe", key: nil), pusher: pusher, watcher: watcher) { tally.pushed() }
+        if !noSubscribe, await push(.event("subscribe", key: nil), pusher: pusher, watcher: watcher) == .awaitingReply { tally.pushed() }
         for await line in StandardInputLines.start() {
             let trimmed = line.trimmingPrefix(" ")
             guard !trimmed.isEmpty else { continue }
@@ -60,7 +60,7 @@ struct ChatCommand: AsyncParsableCommand {
                 Console.line("(not understood: \(Self.slashCommands))")
                 continue
             }
-            if await push(kind, pusher: pusher, watcher: watcher) { tally.pushed() }
+            if await push(kind, pusher: pusher, watcher: watcher) == .awaitingReply { tally.pushed() }
         }
         // Ctrl-D: let replies still on their way arrive (a message with no rule gets none: 5 s at most).
         let deadline = ContinuousClock.now + .seconds(5)
@@ -69,23 +69,29 @@ struct ChatCommand: AsyncParsableCommand {
         Console.line("wxsim chat: bye")
     }
 
-    /// Pushes one message (telling the fake API first, so it opens the reply window); true when the
-    /// ingress accepted it.
-    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher, watcher: ReplyWatcher) async -> Bool {
+    /// What became of a push: refused or unanswered, answered passively, or accepted with the reply to come.
+    enum Pushed { case failed, answered, awaitingReply }
+
+    /// Pushes one message (telling the fake API first, so it opens the reply window).
+    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher, watcher: ReplyWatcher) async -> Pushed {
         let message = SimulatedMessage(from: from, to: DemoAccount.originalID, kind: kind)
         await watcher.tell(message)
         do {
             let outcome = try await pusher.deliver(try pusher.request(for: message), using: .shared, attempts: delivery.deliveries, timeout: delivery.timeoutDuration)
             guard let result = outcome.result else {
                 Console.line("✗ no answer within \(delivery.timeout) s, \(outcome.deliveries) deliveries (WeChat shows: 该公众号暂时无法提供服务，请稍后再试)")
-                return false
+                return .failed
             }
-            if !result.isAccepted { Console.line("✗ the ingress answered HTTP \(result.status): \(result.body.prefix(200))") }
-            if let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) { Console.line(line) }
-            return result.isAccepted
+            guard result.isAccepted else {
+                Console.line("✗ the ingress answered HTTP \(result.status): \(result.body.prefix(200))")
+                return .failed
+            }
+            guard let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) else { return .awaitingReply }
+            Console.line(line)
+            return .answered
         } catch {
             Console.line("✗ cannot reach \(pusher.endpoint): \(error)")
-            return false
+            return .failed
         }
     }
 
