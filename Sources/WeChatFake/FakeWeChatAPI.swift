@@ -170,6 +170,13 @@ public final class FakeWeChatAPI: Sendable {
         }
     }
 
+    /// Makes the tokens issued so far to `appID` expired, and no other account's.
+    public func expireTokens(appID: String) {
+        state.withLock { state in
+            for (key, record) in state.tokens where record.appID == appID { state.tokens[key]?.expiresAt = .now }
+        }
+    }
+
     /// Every call answered so far, in order.
     public var calls: [FakeWeChatCall] { state.withLock { $0.calls } }
 

@@ -6,6 +6,8 @@ import Shared
 /// | --- | --- |
 /// | `WORKER_CONCURRENCY` | `16` users served at once per process (in ``RelayConfiguration``) |
 /// | `WORKER_RULES` | none: built-in replies (in ``RelayConfiguration``) |
+/// | `WORKER_RULES_DIR` | `rules.d` beside `WORKER_RULES`: `{appid}.yaml` there is that account's rules file |
+/// | `WORKER_ACCOUNTS` | none: every configured account; else the names or appids this worker serves (`--account`) |
 /// | `WORKER_WEBHOOK_URL` | none; when set, the webhook handler replaces the rules |
 /// | `WORKER_WEBHOOK_TIMEOUT` | `5s` |
 /// | `WORKER_CLAIM_IDLE` | `30s`: a user's lease; a worker silent this long loses its users to others |
@@ -25,6 +27,10 @@ import Shared
 ///
 /// Durations are a number with `ms`, `s`, `m` or `h` (a bare number is seconds).
 struct WorkerSettings: Sendable {
+    /// Where per-account rules files (`{appid}.yaml`) are looked for.
+    var rulesDirectory: String?
+    /// The accounts this worker serves (names or appids); empty: all.
+    var accounts: [String]
     var webhookURL: String?
     var webhookTimeout: Duration
     var claimIdle: Duration
@@ -49,6 +55,15 @@ struct WorkerSettings: Sendable {
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
+        if let directory = reader.string("WORKER_RULES_DIR") {
+            rulesDirectory = directory
+        } else if let rules = reader.string("WORKER_RULES") {
+            let folder = rules.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            rulesDirectory = (rules.hasPrefix("/") && folder.isEmpty ? "/" : folder.isEmpty ? "." : folder) + "/rules.d"
+        } else {
+            rulesDirectory = nil
+        }
+        accounts = reader.list("WORKER_ACCOUNTS")
         webhookURL = reader.string("WORKER_WEBHOOK_URL")
         if let webhookURL, !(webhookURL.hasPrefix("http://") || webhookURL.hasPrefix("https://")) {
             throw ConfigurationError(variable: "WORKER_WEBHOOK_URL", problem: "must start with http:// or https://")

@@ -61,7 +61,7 @@ import WeChatFake
         let environment = modeEnvironment(mode, budgetMS: budgetMS)
         let fixture = try await SystemFixture(
             worker: environment.merging(["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(hook.port)/hook", "WORKER_TYPING_AFTER": "off"]) { $1 },
-            ingressEnvironment: environment.merging(ingress) { $1 })
+            ingress: environment.merging(ingress) { $1 })
         try await fixture.startWorkers(2)
         return (fixture, hook)
     }
@@ -82,7 +82,7 @@ import WeChatFake
     @Test(arguments: [WeChatPusher.Mode.plaintext, .safe])
     func aFastRuleIsAnsweredInTheHTTPResponse(mode: WeChatPusher.Mode) async throws {
         let environment = Self.modeEnvironment("passive", budgetMS: 4_000)
-        let fixture = try await SystemFixture(worker: environment, ingressEnvironment: environment, unverified: true)
+        let fixture = try await SystemFixture(worker: environment, ingress: environment, unverified: true)
         try await fixture.startWorkers(1)
         let messages = SystemFixture.textMessages(10, tag: "fast-\(mode.rawValue)", users: 5)
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(mode), timeout: .seconds(5))
@@ -106,7 +106,7 @@ import WeChatFake
         let environment = Self.modeEnvironment("passive", budgetMS: 1_000).merging(["WECHAT_PASSIVE_PLACEHOLDER": "thinking…"]) { $1 }
         let fixture = try await SystemFixture(
             worker: environment.merging(["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(hook.port)/hook", "WORKER_WEBHOOK_TIMEOUT": "30s"]) { $1 },
-            ingressEnvironment: environment, unverified: true)
+            ingress: environment, unverified: true)
         try await fixture.startWorkers(1)
         let pusher = try fixture.pusher(.safe)
         let user = "o-slow"
@@ -155,7 +155,7 @@ import WeChatFake
 
     @Test func hybridUnderAFastHandlerAnswersAlmostEverythingPassively() async throws {
         let environment = Self.modeEnvironment("hybrid", budgetMS: 4_000)
-        let fixture = try await SystemFixture(worker: environment, ingressEnvironment: environment)
+        let fixture = try await SystemFixture(worker: environment, ingress: environment)
         try await fixture.startWorkers(2)
         let messages = SystemFixture.textMessages(100, tag: "hybrid-fast", users: 25)
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(.safe), timeout: .seconds(5), parallel: 10)

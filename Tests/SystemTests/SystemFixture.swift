@@ -37,17 +37,18 @@ final class SystemFixture: Sendable {
     private let workers = Mutex<[ServiceProcess]>([])
 
     /// Starts Redis (with `redisArguments`), the fake API (with `faults`) and the ingress, and waits until
-    /// the ingress is ready. Workers get fast test timers, overridden by `worker`; `ingress` adds to the
-    /// ingress's environment (`ingressEnvironment`); `unverified` makes the fake answer 48001 to customer-service sends.
+    /// the ingress is ready. Workers get fast test timers, overridden by `worker`.
+    /// `ingress` adds to the ingress's environment; `apps` are more accounts the fake knows (appid → secret);
+    /// `unverified` makes the fake answer 48001 to the main account's customer-service sends.
     init(
-        faults: FakeWeChatFaults = FakeWeChatFaults(), redisArguments: [String] = [], worker: [String: String] = [:], ingressEnvironment: [String: String] = [:],
-        unverified: Bool = false
+        faults: FakeWeChatFaults = FakeWeChatFaults(), redisArguments: [String] = [], worker: [String: String] = [:], ingress ingressExtra: [String: String] = [:],
+        apps: [String: String] = [:], unverified: Bool = false
     ) async throws {
         // A server that refuses a large body early must not kill the test process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         redisServer = try await RedisServerProcess(extraArguments: redisArguments)
         redis = RedisClient(configuration: RedisClientConfiguration(url: redisServer.url()), logger: Logger(label: "system.redis"))
-        fake = FakeWeChatAPI(apps: [Self.appID: Self.secret], faults: faults, unverified: unverified ? [Self.appID] : [])
+        fake = FakeWeChatAPI(apps: apps.merging([Self.appID: Self.secret]) { $1 }, faults: faults, unverified: unverified ? [Self.appID] : [])
         try await fake.start()
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("system-spool-\(UInt64.random(in: 0...UInt64.max))")
         ingressPort = try Loopback.freePort()
@@ -60,7 +61,7 @@ final class SystemFixture: Sendable {
                 // The system tests push in all three modes, as during a switch of the console's mode;
                 // IngressTests/SafeModeTests cover the refusal of plaintext when this is off.
                 "WECHAT_ACCEPT_PLAINTEXT": "true",
-            ].merging(ingressEnvironment) { $1 })
+            ].merging(ingressExtra) { $1 })
         workerEnvironment = [
             "REDIS_URL": redisURL, "WECHAT_APPID": Self.appID, "WECHAT_APPSECRET": Self.secret, "WECHAT_API_BASE": fake.baseURL,
             "WORKER_METRICS_PORT": "off", "WORKER_CONCURRENCY": "8", "WORKER_CLAIM_IDLE": "2s", "WORKER_SHUTDOWN_GRACE": "2s",

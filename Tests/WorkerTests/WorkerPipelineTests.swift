@@ -294,15 +294,15 @@ import WeChatFake
         #expect(
             await WorkerHarness.eventually {
                 text = String(decoding: worker.runtime.metrics.render(), as: UTF8.self)
-                return text.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#)
-                    && text.contains(#"wechat_worker_messages_total{outcome="dead_lettered"} 1"#)
+                return text.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="replied"} 1"#)
+                    && text.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="dead_lettered"} 1"#)
             })
         await worker.stop()
         await fake.stop()
-        #expect(text.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#))
-        #expect(text.contains(#"wechat_worker_messages_total{outcome="dead_lettered"} 1"#))
-        #expect(text.contains(#"wechat_worker_api_errcodes_total{errcode="45015"} 1"#))
-        #expect(text.contains("wechat_worker_token_refreshes_total 1"))
+        #expect(text.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="replied"} 1"#))
+        #expect(text.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="dead_lettered"} 1"#))
+        #expect(text.contains(#"wechat_worker_api_errcodes_total{account="\#(appID)",errcode="45015"} 1"#))
+        #expect(text.contains(#"wechat_worker_token_refreshes_total{account="\#(appID)"} 1"#))
         #expect(text.contains("wechat_worker_api_seconds_bucket"))
     }
 }

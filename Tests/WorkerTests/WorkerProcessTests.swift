@@ -283,7 +283,7 @@ import WeChatFake
         let health = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/healthz") }
         // The worker counts a message as replied once it is acked, just after the fake API saw the send.
         var metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }
-        for _ in 0..<100 where !metrics.body.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#) {
+        for _ in 0..<100 where !metrics.body.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="replied"} 1"#) {
             try await Task.sleep(for: .milliseconds(50))
             metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }
         }
@@ -291,6 +291,6 @@ import WeChatFake
         await fake.stop()
         #expect(health.status == 200)
         #expect(metrics.status == 200)
-        #expect(metrics.body.contains(#"wechat_worker_messages_total{outcome="replied"} 1"#))
+        #expect(metrics.body.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="replied"} 1"#))
     }
 }

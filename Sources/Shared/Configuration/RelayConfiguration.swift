@@ -18,6 +18,8 @@ public struct RelayConfiguration: Sendable {
     /// Which service is reading: each requires its own variables.
     public enum Role: String, Sendable {
         case ingress, worker, web
+        /// The operator's commands (`worker status`, …): only names and appids are needed.
+        case tools
     }
 
     public var redisURL: RedisURL

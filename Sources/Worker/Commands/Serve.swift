@@ -9,8 +9,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("redis-url"), help: "Redis to consume from (REDIS_URL).")
     var redisURL: String?
 
-    @Option(help: "Messages handled at once by this process (WORKER_CONCURRENCY).")
+    @Option(help: "Messages handled at once by this process (WORKER_CONCURRENCY), shared fairly by its accounts.")
     var concurrency: Int?
+
+    @Option(name: .customLong("account"), help: "Serve only this account (name or appid; repeatable; WORKER_ACCOUNTS). Default: every configured account.")
+    var accounts: [String] = []
 
     func run() async throws {
         ProcessEnvironment.bootstrapLogging()
@@ -22,7 +25,7 @@ struct Serve: AsyncParsableCommand {
         do {
             let configuration = try RelayConfiguration(role: .worker, environment: environment)
             let settings = try WorkerSettings(environment: environment)
-            runtime = try WorkerRuntime.make(configuration: configuration, settings: settings, logger: logger)
+            runtime = try WorkerRuntime.make(configuration: configuration, settings: settings, only: accounts, logger: logger)
         } catch {
             ProcessEnvironment.printError("worker: \(error)")
             throw ExitCode(2)

@@ -2,8 +2,10 @@ import Logging
 import ServiceLifecycle
 import Shared
 
-/// The consuming side of a worker process: holds up to `concurrency` users at once (one lease each),
-/// handles each held user's messages one after the other, and takes more users as slots free up.
+/// The consuming side of one account in a worker process: holds up to its share of `WORKER_CONCURRENCY`
+/// users at once (one lease each, slots reserved in the process's ``SlotPool``, shared fairly with the
+/// other accounts), handles each held user's messages one after the other, and takes more users as slots
+/// free up.
 ///
 /// - takes due users with one script call for all free slots (``LeaseQueue/take(count:)``); when none is
 ///   due, waits on the wake-up list (`BLPOP`, at most 1 s or until the next retry is due);
@@ -19,7 +21,10 @@ struct ConsumerService: Service {
     let queue: LeaseQueue
     let processor: MessageProcessor
     let board: LeaseBoard
-    let concurrency: Int
+    /// The process's slots, shared with its other accounts' consumers.
+    let pool: SlotPool
+    /// The account's name in the pool and the logs (its appid unless named).
+    let account: String
     let shutdownGrace: Duration
     let logger: Logger
 
@@ -29,16 +34,30 @@ struct ConsumerService: Service {
 
     func run() async throws {
         guard await queue.redis.waitUntilReachable(logger: logger) else { return }
-        logger.info("consuming the users' queues of \(queue.keys.prefix) as \(queue.consumer) (concurrency \(concurrency) users)")
+        logger.info("consuming the users' queues of \(queue.keys.prefix) as \(queue.consumer) (concurrency \(pool.capacity) users, shared by the process's accounts)")
         await withTaskGroup(of: Child.self) { group in
             var slots = 0
             var failures = 0
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let free = concurrency - slots
-                if free <= 0 {
+                let wanted = pool.capacity - slots
+                if wanted <= 0 {
                     if case .slot = await group.next() {
                         slots -= 1
                         board.uncountFinishedSlot()
+                    }
+                    slots -= await collectFinished(&group)
+                    continue
+                }
+                let free = pool.reserve(account, wanted: wanted)
+                if free == 0 {
+                    // Every slot is held (by this account or others): ask for one only with work due, and look
+                    // again shortly, since another account's slot ends between its messages.
+                    if (try? await queue.hasDueUsers()) == true {
+                        pool.ask(account)
+                        try? await Task.sleep(for: .milliseconds(20))
+                    } else {
+                        pool.withdraw(account)
+                        do { try await queue.waitForWork(timeout: .milliseconds(200)) } catch { try? await Task.sleep(for: .milliseconds(100)) }
                     }
                     slots -= await collectFinished(&group)
                     continue
@@ -47,7 +66,9 @@ struct ConsumerService: Service {
                 do {
                     grant = try await queue.take(count: free)
                     failures = 0
+                    pool.release(account, count: free - grant.leases.count)
                 } catch {
+                    pool.release(account, count: free)
                     failures += 1
                     if failures == 1 || failures % 30 == 0 { logger.warning("taking users from \(queue.keys.ready) failed: \(error); retrying") }
                     let pause = Duration.milliseconds(min(1_000, 100 * failures))
@@ -107,6 +128,14 @@ struct ConsumerService: Service {
                 _ = try? await queue.release(lease)
             }
             guard let next = step.next else { break }
+            if pool.shouldYield(account) {
+                // Another account waits for a slot and this one holds more than its share: hand the next
+                // user back (its head untouched) and free the slot.
+                _ = try? await queue.release(next)
+                if next.token != lease.token { board.drop(lease) }
+                lease = next
+                break
+            }
             if next.token != lease.token {
                 board.drop(lease)
                 board.hold(next)
@@ -114,6 +143,7 @@ struct ConsumerService: Service {
             lease = next
         }
         board.drop(lease)
+        pool.release(account)
         board.slotFinished()
     }
 }

@@ -65,6 +65,12 @@ struct LeaseQueue: Sendable {
         return Grant(leases: leases, nextDue: wait >= 0 ? .milliseconds(wait) : nil)
     }
 
+    /// Whether any user is due now (ready, not before its retry time): whether this account would use a slot.
+    func hasDueUsers() async throws(RedisError) -> Bool {
+        let reply = try await redis.run(LeaseScripts.dueCount, keys: [RedisArgument(keys.ready)], arguments: [])
+        return (reply.integer ?? 0) > 0
+    }
+
     /// Waits for a wake-up signal (a user became ready) for at most `timeout`.
     func waitForWork(timeout: Duration) async throws(RedisError) {
         let milliseconds = max(timeout.milliseconds, 10)

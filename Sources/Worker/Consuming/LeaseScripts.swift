@@ -20,6 +20,11 @@ enum LeaseScripts {
         end
         """
 
+    /// DUE. KEYS: 1 ready. Returns how many users are due now (at most 1 counted).
+    static let dueCount = RedisScript(
+        QueueLua.now + "\n" + "return #redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)"
+    )
+
     /// TAKE. KEYS: 1 ready, 2 owner, 3 deadline, 4 seq, 5 failing. ARGV: 1 most users, 2 lease ms,
     /// 3 consumer name, 4 user queue prefix. Returns `{wait, user, token, head, failingSince, …}`: `wait`
     /// is -1, or when nothing was due the ms until the next user is (-1: no user waits at all).

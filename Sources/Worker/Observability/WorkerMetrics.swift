@@ -4,7 +4,9 @@ import Prometheus
 import Shared
 
 /// The worker's metrics, recorded through swift-metrics into one Prometheus registry that
-/// `GET /metrics` renders.
+/// `GET /metrics` renders. Each account served records through its own instance (``forAccount(_:)``): the
+/// message, reply, API, token and queue metrics carry an `account` label (the account's name, a bounded
+/// set: the configured accounts).
 ///
 /// - `wechat_worker_messages_total{outcome}`: messages handled (`replied`, `retried`, `dead_lettered`, `fenced`, `left_pending`);
 /// - `wechat_worker_sends_after_unknown_outcome_total`: replies sent although an earlier holder began them and never recorded the outcome;
@@ -20,6 +22,8 @@ import Shared
 ///   `user/info` (`info`) and `user/info/batchget` (`batchget`).
 struct WorkerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
+    /// The `account` label's value.
+    let account: String
     private let factory: PrometheusMetricsFactory
     private let replied: CoreMetrics.Counter
     private let retried: CoreMetrics.Counter
@@ -38,8 +42,10 @@ struct WorkerMetrics: Sendable {
     let usersLeased: CoreMetrics.Gauge
     let deadLetters: CoreMetrics.Gauge
 
-    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), account: String) {
         self.registry = registry
+        self.account = account
+        let label = ("account", account)
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets["wechat_worker_api_seconds"] = [
             .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -47,25 +53,28 @@ struct WorkerMetrics: Sendable {
         ]
         self.factory = factory
         func messages(_ outcome: String) -> CoreMetrics.Counter {
-            CoreMetrics.Counter(label: "wechat_worker_messages_total", dimensions: [("outcome", outcome)], factory: factory)
+            CoreMetrics.Counter(label: "wechat_worker_messages_total", dimensions: [label, ("outcome", outcome)], factory: factory)
         }
         replied = messages("replied")
         retried = messages("retried")
         deadLettered = messages("dead_lettered")
         leftPending = messages("left_pending")
         fenced = messages("fenced")
-        ambiguousSends = CoreMetrics.Counter(label: "wechat_worker_sends_after_unknown_outcome_total", factory: factory)
-        replies = CoreMetrics.Counter(label: "wechat_worker_replies_total", factory: factory)
-        tokenRefreshes = CoreMetrics.Counter(label: "wechat_worker_token_refreshes_total", factory: factory)
-        tokenLockWaits = CoreMetrics.Counter(label: "wechat_worker_token_lock_waits_total", factory: factory)
-        tokenInvalidations = CoreMetrics.Counter(label: "wechat_worker_token_invalidations_total", factory: factory)
-        backlog = CoreMetrics.Gauge(label: "wechat_worker_backlog", factory: factory)
-        usersActive = CoreMetrics.Gauge(label: "wechat_worker_users_active", factory: factory)
-        usersReady = CoreMetrics.Gauge(label: "wechat_worker_users_ready", factory: factory)
-        usersRetrying = CoreMetrics.Gauge(label: "wechat_worker_users_retrying", factory: factory)
-        usersLeased = CoreMetrics.Gauge(label: "wechat_worker_users_leased", factory: factory)
-        deadLetters = CoreMetrics.Gauge(label: "wechat_worker_dead_letters", factory: factory)
+        ambiguousSends = CoreMetrics.Counter(label: "wechat_worker_sends_after_unknown_outcome_total", dimensions: [label], factory: factory)
+        replies = CoreMetrics.Counter(label: "wechat_worker_replies_total", dimensions: [label], factory: factory)
+        tokenRefreshes = CoreMetrics.Counter(label: "wechat_worker_token_refreshes_total", dimensions: [label], factory: factory)
+        tokenLockWaits = CoreMetrics.Counter(label: "wechat_worker_token_lock_waits_total", dimensions: [label], factory: factory)
+        tokenInvalidations = CoreMetrics.Counter(label: "wechat_worker_token_invalidations_total", dimensions: [label], factory: factory)
+        backlog = CoreMetrics.Gauge(label: "wechat_worker_backlog", dimensions: [label], factory: factory)
+        usersActive = CoreMetrics.Gauge(label: "wechat_worker_users_active", dimensions: [label], factory: factory)
+        usersReady = CoreMetrics.Gauge(label: "wechat_worker_users_ready", dimensions: [label], factory: factory)
+        usersRetrying = CoreMetrics.Gauge(label: "wechat_worker_users_retrying", dimensions: [label], factory: factory)
+        usersLeased = CoreMetrics.Gauge(label: "wechat_worker_users_leased", dimensions: [label], factory: factory)
+        deadLetters = CoreMetrics.Gauge(label: "wechat_worker_dead_letters", dimensions: [label], factory: factory)
     }
+
+    /// The same registry, recording for another account.
+    func forAccount(_ name: String) -> WorkerMetrics { WorkerMetrics(registry: registry, account: name) }
 
     func record(_ outcome: MessageProcessor.Outcome) {
         switch outcome {
@@ -82,10 +91,10 @@ struct WorkerMetrics: Sendable {
     func recordSendAfterUnknownOutcome() { ambiguousSends.increment() }
 
     func recordAPICall(path: String, duration: Duration, errcode: Int?) {
-        CoreMetrics.Timer(label: "wechat_worker_api_seconds", dimensions: [("path", path)], factory: factory).recordNanoseconds(
+        CoreMetrics.Timer(label: "wechat_worker_api_seconds", dimensions: [("account", account), ("path", path)], factory: factory).recordNanoseconds(
             duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
         if let errcode, errcode != 0 {
-            CoreMetrics.Counter(label: "wechat_worker_api_errcodes_total", dimensions: [("errcode", String(errcode))], factory: factory).increment()
+            CoreMetrics.Counter(label: "wechat_worker_api_errcodes_total", dimensions: [("account", account), ("errcode", String(errcode))], factory: factory).increment()
         }
     }
 
