@@ -74,6 +74,29 @@ import WeChatFake
         }
     }
 
+    /// Waits until every answer in `expected` arrived, in an HTTP answer of `results` or by customer
+    /// service, and the queue is settled; then expects each exactly once. The passive ones, by text.
+    @discardableResult
+    static func expectEachAnsweredOnce(
+        _ expected: [String], results: [(message: SimulatedMessage, delivery: WeChatPusher.Delivery, passive: String?)], fixture: SystemFixture,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> [String: Int] {
+        var passive: [String: Int] = [:]
+        for result in results { if let text = result.passive { passive[text, default: 0] += 1 } }
+        let settled = await eventually(seconds: 60) {
+            let sent = fixture.replyCounts()
+            guard expected.allSatisfy({ (passive[$0] ?? 0) + (sent[$0] ?? 0) >= 1 }) else { return false }
+            return (try? await fixture.isSettled()) ?? false
+        }
+        #expect(settled, "\(fixture.logTail())", sourceLocation: sourceLocation)
+        let sent = fixture.replyCounts()
+        for text in expected {
+            #expect((passive[text] ?? 0) + (sent[text] ?? 0) == 1, "\(text): \(passive[text] ?? 0) passive, \(sent[text] ?? 0) by customer service",
+                    sourceLocation: sourceLocation)
+        }
+        return passive
+    }
+
     /// Customer-service texts the fake accepted, by text.
     static func customerServiceCounts(_ fixture: SystemFixture) -> [String: Int] {
         fixture.replyCounts()
@@ -131,19 +154,8 @@ import WeChatFake
         defer { Task { await hook.stop() } }
         let messages = SystemFixture.textMessages(100, tag: "both-\(mode)", users: 20)
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(.safe), timeout: .seconds(1), parallel: 20)
-        var passive: [String: Int] = [:]
-        for result in results { if let text = result.passive { passive[text, default: 0] += 1 } }
         let expected = Self.webhookAnswers(messages)
-        let settled = await eventually(seconds: 60) {
-            let sent = Self.customerServiceCounts(fixture)
-            guard expected.allSatisfy({ (passive[$0] ?? 0) + (sent[$0] ?? 0) >= 1 }) else { return false }
-            return (try? await fixture.isSettled()) ?? false
-        }
-        #expect(settled, "\(fixture.logTail())")
-        let sent = Self.customerServiceCounts(fixture)
-        for text in expected {
-            #expect((passive[text] ?? 0) + (sent[text] ?? 0) == 1, "\(text): \(passive[text] ?? 0) passive, \(sent[text] ?? 0) by customer service")
-        }
+        let passive = await Self.expectEachAnsweredOnce(expected, results: results, fixture: fixture)
         let passiveCount = expected.filter { passive[$0] != nil }.count
         // Both paths were exercised in hybrid mode; passive mode answers everything passively (on a retry).
         if mode == "hybrid" {
@@ -206,16 +218,7 @@ import WeChatFake
         defer { Task { await hook.stop() } }
         let messages = SystemFixture.textMessages(10, tag: "cap", users: 10)
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(.plaintext), timeout: .seconds(5), parallel: 10)
-        var passive: [String: Int] = [:]
-        for result in results { if let text = result.passive { passive[text, default: 0] += 1 } }
-        let expected = Self.webhookAnswers(messages)
-        let answered = await eventually(seconds: 60) {
-            guard expected.allSatisfy({ (passive[$0] ?? 0) + (fixture.replyCounts()[$0] ?? 0) >= 1 }) else { return false }
-            return (try? await fixture.isSettled()) ?? false
-        }
-        #expect(answered, "\(fixture.logTail())")
-        let sent = fixture.replyCounts()
-        for text in expected { #expect((passive[text] ?? 0) + (sent[text] ?? 0) == 1, "\(text)") }
+        await Self.expectEachAnsweredOnce(Self.webhookAnswers(messages), results: results, fixture: fixture)
         let port = fixture.ingressPort
         let metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }.body
         let overflow = metrics.split(separator: "\n").first { $0.hasPrefix(#"wechat_ingress_passive_total{outcome="overflow"} "#) }

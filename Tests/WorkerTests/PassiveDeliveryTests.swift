@@ -24,6 +24,16 @@ import Testing
         return MessageEnvelope(appID: "wxpd", receivedAtMilliseconds: WallClock.milliseconds(), message: message, replyPath: path)
     }
 
+    /// Plays the waiting ingress: looks (for at most 30 s) until the answer is ready and takes it passively.
+    static func takeWhenReady(_ dedupKey: String, board: PassiveReplyBoard, deferOverflow: Bool) async throws -> PassiveReplyBoard.Decision {
+        var decision = PassiveReplyBoard.Decision(state: .waiting, xml: "")
+        _ = try await eventually(seconds: 30, every: .milliseconds(5)) {
+            decision = try await board.decide(dedupKey, openID: "u", fromWaiting: nil, fromReady: .passive, deferOverflow: deferOverflow)
+            return decision.state == .passive
+        }
+        return decision
+    }
+
     @Test func withNoIngressDecidingHybridFallsBackToCustomerService() async throws {
         let redis = try TestRedis.client()
         defer { redis.close() }
@@ -46,11 +56,7 @@ import Testing
         let second = try Self.envelope("two", path: .passive, id: 2)
         _ = try await board.arrive(second.dedupKey, instance: "i1")
         async let routed = delivery.route([Reply(.text("answer two"))], envelope: second)
-        var decision = PassiveReplyBoard.Decision(state: .waiting, xml: "")
-        while decision.state != .passive {
-            decision = try await board.decide(second.dedupKey, openID: "u", fromWaiting: nil, fromReady: .passive, deferOverflow: true)
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        let decision = try await Self.takeWhenReady(second.dedupKey, board: board, deferOverflow: true)
         #expect(try await routed.isEmpty)
         #expect(decision.xml.contains("<![CDATA[answer one\n\nanswer two]]>"))
         #expect(try await board.deferredTexts("u").isEmpty)
@@ -73,11 +79,7 @@ import Testing
         _ = try await board.arrive(envelope.dedupKey, instance: "i1")
         let long = String(repeating: "b", count: 3_000)
         async let routed = delivery.route([Reply(.text(long)), Reply(.menu(.init(headContent: "pick", items: [], tailContent: "")))], envelope: envelope)
-        var decision = PassiveReplyBoard.Decision(state: .waiting, xml: "")
-        while decision.state != .passive {
-            decision = try await board.decide(envelope.dedupKey, openID: "u", fromWaiting: nil, fromReady: .passive, deferOverflow: false)
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        let decision = try await Self.takeWhenReady(envelope.dedupKey, board: board, deferOverflow: false)
         let rest = try await routed
         #expect(decision.xml.contains("<![CDATA[" + String(repeating: "b", count: PassiveText.maximumBytes) + "]]>"))
         #expect(rest.count == 2)
