@@ -153,7 +153,7 @@ import WeChatFake
         let (fixture, hook) = try await Self.start(webhook, mode: mode, budgetMS: 300)
         defer { Task { await hook.stop() } }
         let messages = SystemFixture.textMessages(100, tag: "both-\(mode)", users: 20)
-        let results = try await Self.deliver(messages, pusher: try fixture.pusher(.safe), timeout: .seconds(1), parallel: 20)
+        let results = try await Self.deliver(messages, pusher: try fixture.pusher(.safe), timeout: .seconds(5), parallel: 20)
         let expected = Self.webhookAnswers(messages)
         let passive = await Self.expectEachAnsweredOnce(expected, results: results, fixture: fixture)
         let passiveCount = expected.filter { passive[$0] != nil }.count

@@ -67,7 +67,9 @@ struct MessageProcessor: Sendable {
         }
         let answer: [Reply]
         do {
-            answer = try await handleWithTyping(envelope.message, reach: reach)
+            // No typing indicator when the answer is meant for the HTTP response: it is a customer-service
+            // call, which an account in passive mode may not have (48001).
+            answer = try await handleWithTyping(envelope.message, reach: reach, typing: envelope.replyPath == .async || envelope.replyPath == .hybrid)
         } catch {
             if Task.isCancelled { return Step(outcome: .leftPending) }
             switch error {
@@ -139,8 +141,8 @@ struct MessageProcessor: Sendable {
     /// Runs the handler; when it takes longer than `typingAfter`, sends the typing indicator. A typing
     /// call that has started is awaited before the replies go out, so the user never sees "typing…"
     /// after the answer; one that has not started yet is cancelled.
-    private func handleWithTyping(_ message: InboundMessage, reach: ReachContext) async throws -> [Reply] {
-        guard let typingAfter else { return try await handler.answer(message, reach: reach) }
+    private func handleWithTyping(_ message: InboundMessage, reach: ReachContext, typing: Bool = true) async throws -> [Reply] {
+        guard typing, let typingAfter else { return try await handler.answer(message, reach: reach) }
         let typingStarted = StartedFlag()
         return try await withThrowingTaskGroup(of: [Reply]?.self) { group in
             group.addTask { try await handler.answer(message, reach: reach) }
