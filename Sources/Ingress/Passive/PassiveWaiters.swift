@@ -30,6 +30,9 @@ final class PassiveWaiters: Service, Sendable {
 
     private struct State {
         var waiters: [UInt64: Waiter] = [:]
+        /// Signals that found no waiter, kept a few seconds: a worker may signal between a request's
+        /// `arrive` and its `wait`, and that signal must not wait for the next periodic look.
+        var early: [String: ContinuousClock.Instant] = [:]
         var nextID: UInt64 = 0
         var entered = 0
         var isClosed = false
@@ -70,13 +73,14 @@ final class PassiveWaiters: Service, Sendable {
     func wait(for key: String, until deadline: ContinuousClock.Instant) async -> Wake {
         guard deadline > .now else { return .deadline }
         return await withCheckedContinuation { continuation in
-            let closed = state.withLock { state -> Bool in
-                guard !state.isClosed else { return true }
+            let immediate = state.withLock { state -> Wake? in
+                guard !state.isClosed else { return .deadline }
+                if state.early.removeValue(forKey: key) != nil { return .signalled }
                 state.waiters[state.nextID] = Waiter(key: key, deadline: deadline, continuation: continuation)
                 state.nextID += 1
-                return false
+                return nil
             }
-            if closed { continuation.resume(returning: .deadline) }
+            if let immediate { continuation.resume(returning: immediate) }
         }
     }
 
@@ -89,7 +93,9 @@ final class PassiveWaiters: Service, Sendable {
                     let token = try await PassiveReplyBoard.nextWake(instance, redis: redis)
                     failures = 0
                     if let token {
-                        resume { $0.key == token ? .signalled : nil }
+                        if resume({ $0.key == token ? .signalled : nil }) == 0 {
+                            state.withLock { $0.early[token] = .now }
+                        }
                     } else {
                         resume { _ in .recheck }
                     }
@@ -106,17 +112,19 @@ final class PassiveWaiters: Service, Sendable {
         }
     }
 
-    /// Every 20 ms, resumes the waiters whose deadline passed.
+    /// Every 20 ms, resumes the waiters whose deadline passed and forgets early signals older than 5 s.
     private func sweep() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
             let now = ContinuousClock.now
             resume { $0.deadline <= now ? .deadline : nil }
+            state.withLock { $0.early = $0.early.filter { now - $0.value < .seconds(5) } }
         }
     }
 
-    /// Resumes (and forgets) every waiter `reason` gives a wake for.
-    private func resume(_ reason: (Waiter) -> Wake?) {
+    /// Resumes (and forgets) every waiter `reason` gives a wake for; how many.
+    @discardableResult
+    private func resume(_ reason: (Waiter) -> Wake?) -> Int {
         let woken = state.withLock { state -> [(CheckedContinuation<Wake, Never>, Wake)] in
             var woken: [(CheckedContinuation<Wake, Never>, Wake)] = []
             for (id, waiter) in state.waiters {
@@ -127,5 +135,6 @@ final class PassiveWaiters: Service, Sendable {
             return woken
         }
         for (continuation, wake) in woken { continuation.resume(returning: wake) }
+        return woken.count
     }
 }
