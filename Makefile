@@ -5,9 +5,10 @@ run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 	bash scripts/run.sh
 
-# A second terminal's half of the demo: chat as one WeChat user with what `make run` started.
+# A second terminal's half of the demo: chat as one WeChat user with what `make run` started
+# (`make chat ACCOUNT=shop`: one of examples/accounts.yaml's accounts, on /wechat/{appid}).
 chat:
-	"$$(swift build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)/wxsim" chat
+	"$$(swift build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)/wxsim" chat $(if $(ACCOUNT),--account $(ACCOUNT))
 
 test:
 	bash scripts/test.sh

@@ -3,7 +3,8 @@
 #   hadolint           deploy/Dockerfile and deploy/stunnel/Dockerfile (any finding fails)
 #   ShellCheck         the deploy scripts
 #   docker-compose     `config -q` on docker-compose.yml: refused without credentials, valid with .env.example
-#                      and with deploy/demo.env (demo profile); the TLS sidecar file with its server
+#                      and with deploy/demo.env (demo profile); the TLS sidecar file with its server; the
+#                      several-accounts file (deploy/compose.accounts.yml) on top
 #   kubectl kustomize  renders deploy/kubernetes/base and every overlay; scripts/validate-k8s.py checks the
 #                      result offline against the Kubernetes and KEDA schemas (strict) and its references;
 #                      the persistent-spool overlay must make the ingress a StatefulSet with a claim per pod
@@ -67,6 +68,9 @@ tls_compose=(docker-compose -f docker-compose.yml -f deploy/compose.redis-tls.ym
 must_reject "docker-compose TLS sidecar without REDIS_TLS_HOST" env -u REDIS_TLS_HOST "${tls_compose[@]}" --env-file .env.example config -q
 { cat .env.example; echo REDIS_TLS_HOST=redis.example.com; } > "$scratch/tls.env"
 "${tls_compose[@]}" --env-file "$scratch/tls.env" config -q
+
+# Several accounts (deploy/compose.accounts.yml) is valid on top of the single account.
+"${no_credentials[@]}" docker-compose -f docker-compose.yml -f deploy/compose.accounts.yml --env-file .env.example config -q
 
 step "kustomize + schemas: deploy/kubernetes"
 rm -rf "$rendered" && mkdir -p "$rendered"

@@ -7,6 +7,11 @@
 #   account in safe mode; `make chat` (or `wxsim chat`) in a second terminal talks to it.
 #   With WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN set (WECHAT_AES_KEY for safe mode) it uses
 #   WeChat's real API instead.
+# Several accounts (README "Several accounts"): the demo's ingress and workers also read the accounts file
+#   examples/accounts.yaml (WECHAT_ACCOUNTS: the demo accounts shop and blog, their AppSecrets in
+#   SHOP_APPSECRET and BLOG_APPSECRET) and serve them on /wechat/{appid} beside the demo account on /wechat.
+#   RUN_ACCOUNTS=FILE serves another file, RUN_ACCOUNTS= (empty) none. Outside the demo, a WECHAT_ACCOUNTS
+#   in the environment is served as it is, with or without the single account's WECHAT_* variables.
 # RELAY_BIN_DIR picks prebuilt binaries (default: the release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +41,7 @@ wait_for() {
     return 1
 }
 
-if [ -z "${WECHAT_APPID:-}" ] && [ -z "${WECHAT_APPSECRET:-}" ]; then
+if [ -z "${WECHAT_APPID:-}" ] && [ -z "${WECHAT_APPSECRET:-}" ] && [ -z "${WECHAT_ACCOUNTS:-}" ]; then
     demo=1
     export WECHAT_TOKEN="demo-token"
     export WECHAT_APPID="wxdemo0000000000"
@@ -44,14 +49,27 @@ if [ -z "${WECHAT_APPID:-}" ] && [ -z "${WECHAT_APPSECRET:-}" ]; then
     export WECHAT_AES_KEY="DemoDemoDemoDemoDemoDemoDemoDemoDemoDemo12E"
     api_port="${RUN_API_PORT:-9080}"
     export WECHAT_API_BASE="http://127.0.0.1:${api_port}"
+    # The accounts file is given to the ingress and the workers only (with the demo AppSecrets it names).
+    accounts="${RUN_ACCOUNTS-examples/accounts.yaml}"
+    if [ -n "$accounts" ]; then
+        [ -f "$accounts" ] || { echo "run: RUN_ACCOUNTS=$accounts: no such file" >&2; exit 2; }
+        accounts="$(cd "$(dirname "$accounts")" && pwd)/$(basename "$accounts")"
+    fi
+    accounts_env=(WECHAT_ACCOUNTS="$accounts" SHOP_APPSECRET="shop-secret" BLOG_APPSECRET="blog-secret")
+    [ -n "$accounts" ] || accounts_env=()
 else
     demo=0
-    for name in WECHAT_APPID WECHAT_APPSECRET WECHAT_TOKEN; do
-        if [ -z "${!name:-}" ]; then
-            echo "run: $name is not set; set WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN together (or none of them for the demo)" >&2
-            exit 2
-        fi
-    done
+    accounts="${WECHAT_ACCOUNTS:-}"
+    accounts_env=()
+    # The single account's variables come together; an accounts file alone needs none of them.
+    if [ -z "$accounts" ] || [ -n "${WECHAT_APPID:-}" ] || [ -n "${WECHAT_APPSECRET:-}" ]; then
+        for name in WECHAT_APPID WECHAT_APPSECRET WECHAT_TOKEN; do
+            if [ -z "${!name:-}" ]; then
+                echo "run: $name is not set; set WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN together (or none of them for the demo)" >&2
+                exit 2
+            fi
+        done
+    fi
 fi
 
 start_private_redis "$PWD/.run/redis" "${RUN_REDIS_PORT:-6379}" --appendonly yes --appendfsync everysec
@@ -68,9 +86,9 @@ fi
 # Account operations (README "Operating the account"): the demo's rules answer the example menu's clicks.
 if [ "$demo" = 1 ]; then export WORKER_RULES="${WORKER_RULES:-$PWD/examples/rules.yaml}"; fi
 
-"$bin/ingress" & pids+=($!)
-WORKER_METRICS_PORT="${RUN_WORKER_METRICS_PORT:-9464}" "$bin/worker" & pids+=($!)
-WORKER_METRICS_PORT="$(( ${RUN_WORKER_METRICS_PORT:-9464} + 1 ))" "$bin/worker" & pids+=($!)
+env "${accounts_env[@]}" "$bin/ingress" & pids+=($!)
+env "${accounts_env[@]}" WORKER_METRICS_PORT="${RUN_WORKER_METRICS_PORT:-9464}" "$bin/worker" & pids+=($!)
+env "${accounts_env[@]}" WORKER_METRICS_PORT="$(( ${RUN_WORKER_METRICS_PORT:-9464} + 1 ))" "$bin/worker" & pids+=($!)
 
 # web: the pages side (OAuth, JS-SDK). In the demo the fake also plays WeChat's authorize page and jweixin.js.
 export WEB_HOST="${WEB_HOST:-127.0.0.1}"
@@ -112,9 +130,32 @@ if [ "$demo" = 1 ]; then
     echo "         $wxsim send$where --wait 5 \"hello\""
     echo "     The web demo page (sign-in through the fake WeChat, then the JS-SDK): open ${web_url}/demo"
     echo "     or sign in from the terminal: $wxsim oauth ${web_url}"
-else
+elif [ -n "${WECHAT_APPID:-}" ]; then
     echo "run: ready for AppID ${WECHAT_APPID}: point the WeChat console's URL at ${ingress_url}/wechat (through TLS on 443, see README)."
     echo "     web (OAuth, JS-SDK) on ${web_url}: see README \"Web pages\" for the console's domains."
+else
+    echo "run: ready for the accounts of ${accounts}: point each account's URL in the WeChat console at its line below (through TLS on 443, see README)."
+fi
+if [ -n "$accounts" ]; then
+    echo "     Several accounts (${accounts#"$PWD"/}), each on its own URL:"
+    if [ -n "${WECHAT_APPID:-}" ]; then
+        line="         $(printf '%-6s %s' "${WECHAT_APPID}" "$ingress_url/wechat")"
+        [ "$demo" = 0 ] || line="         $(printf '%-6s %s' demo "$ingress_url/wechat")"
+        if [ "$demo" = 1 ] && [ -z "$where" ]; then line+="                    make chat"; fi
+        if [ "$demo" = 1 ] && [ -n "$where" ]; then line+="                    $wxsim chat$where"; fi
+        echo "$line"
+    fi
+    # One "name appid" pair per entry of the file (appid and name as the file writes them).
+    while read -r name appid; do
+        line="         $(printf '%-6s %s' "$name" "$ingress_url/wechat/$appid")"
+        if [ "$demo" = 1 ] && [ -z "$where" ]; then line+="   make chat ACCOUNT=$name"; fi
+        if [ "$demo" = 1 ] && [ -n "$where" ]; then line+="   $wxsim chat$where --account $name"; fi
+        echo "$line"
+    done < <(awk '
+        function flush() { if (appid != "") print (name != "" ? name : appid), appid; appid = ""; name = "" }
+        /^[[:space:]]*-?[[:space:]]*appid:/ { flush(); sub(/^[^:]*:[[:space:]]*/, ""); sub(/[[:space:]]*#.*/, ""); gsub(/"/, ""); appid = $0; next }
+        /^[[:space:]]*name:/ { sub(/^[^:]*:[[:space:]]*/, ""); sub(/[[:space:]]*#.*/, ""); gsub(/"/, ""); name = $0 }
+        END { flush() }' "$accounts")
 fi
 echo "     Ctrl-C stops everything."
 wait -n "${pids[@]}" || true

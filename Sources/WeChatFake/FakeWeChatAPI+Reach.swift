@@ -289,7 +289,7 @@ extension FakeWeChatAPI {
     private func pushReceipt(msgID: Int64, to user: String) {
         let (pusher, status) = state.withLock { ($0.reach.receiptPusher, $0.reach.receiptStatus[user] ?? "success") }
         guard let pusher else { return }
-        var receipt = SimulatedMessage(from: user, kind: .event("TEMPLATESENDJOBFINISH", key: nil))
+        var receipt = pusher.message(from: user, kind: .event("TEMPLATESENDJOBFINISH", key: nil))
         receipt.extraXML = "<MsgID>\(msgID)</MsgID>" + XMLWriter.element("Status", cdata: status)
         let request = try? pusher.request(for: receipt)
         guard let request else { return }

@@ -27,12 +27,19 @@ public struct WeChatPusher: Sendable {
     public let endpoint: String
     public let token: String
     public let mode: Mode
+    /// The account's original id (`gh_…`): the `ToUserName` its messages carry (the ingress refuses a push
+    /// to an account whose original id it knows when they differ).
+    public let originalID: String
     let crypto: WeChatMessageCrypto?
 
     /// - Parameter encodingAESKey: required for `.compatible` and `.safe`.
-    public init(endpoint: String, token: String, appID: String, encodingAESKey: String? = nil, mode: Mode? = nil) throws {
+    public init(
+        endpoint: String, token: String, appID: String, encodingAESKey: String? = nil, mode: Mode? = nil,
+        originalID: String = DemoAccount.originalID
+    ) throws {
         self.endpoint = endpoint
         self.token = token
+        self.originalID = originalID
         self.mode = mode ?? (encodingAESKey == nil ? .plaintext : .safe)
         if self.mode == .plaintext {
             crypto = nil
@@ -40,6 +47,11 @@ public struct WeChatPusher: Sendable {
             guard let encodingAESKey else { throw WeChatPusherError(description: "\(self.mode.rawValue) mode needs an EncodingAESKey") }
             crypto = try WeChatMessageCrypto(appID: appID, encodingAESKey: encodingAESKey)
         }
+    }
+
+    /// A message from `user` to this account (`ToUserName` is ``originalID``).
+    public func message(from user: String, kind: SimulatedMessage.Kind) -> SimulatedMessage {
+        SimulatedMessage(from: user, to: originalID, kind: kind)
     }
 
     /// The URL (with its signed query) and body WeChat would POST for `message`.

@@ -3,8 +3,9 @@ import Shared
 import TestSupport
 
 /// What `make run` starts, as child processes on free loopback ports: `wxsim api`, the `ingress` in safe
-/// mode and one `worker`, for a fresh AppID on the test Redis. Every process is killed when the stack
-/// goes away (each ``ServiceProcess`` SIGKILLs its child in deinit), also when a test fails.
+/// mode and one `worker`, for a fresh AppID on the test Redis (and, given an accounts file, its accounts
+/// too, on `/wechat/{appid}`). Every process is killed when the stack goes away (each ``ServiceProcess``
+/// SIGKILLs its child in deinit), also when a test fails.
 final class DemoStack: Sendable {
     let appID = "wxsim\(UInt64.random(in: 0...UInt64.max))"
     let token = "stack-token"
@@ -16,9 +17,15 @@ final class DemoStack: Sendable {
     let ingress: ServiceProcess
     let worker: ServiceProcess
 
-    /// `environment` goes to both the ingress and the worker (e.g. `WECHAT_REPLY_MODE`); `unverified`
-    /// makes `wxsim api` answer 48001 to the account's customer-service sends.
-    init(apiArguments: [String] = [], environment: [String: String] = [:], unverified: Bool = false) async throws {
+    /// - Parameters:
+    ///   - accountsFile: `WECHAT_ACCOUNTS` for the ingress and the worker, with `accountsEnvironment` (the
+    ///     variables its `secret_env` and `token_env` name).
+    ///   - environment: more for both the ingress and the worker (e.g. `WECHAT_REPLY_MODE`).
+    ///   - unverified: `wxsim api` answers 48001 to the account's customer-service sends.
+    init(
+        apiArguments: [String] = [], accountsFile: String? = nil, accountsEnvironment: [String: String] = [:], environment: [String: String] = [:],
+        unverified: Bool = false
+    ) async throws {
         let redisURL = try TestRedis.urlText()
         apiPort = try Loopback.freePort()
         ingressPort = try Loopback.freePort()
@@ -26,14 +33,15 @@ final class DemoStack: Sendable {
             "wxsim", arguments: ["api", "--port", String(apiPort), "--appid", appID, "--secret", secret] + apiArguments + (unverified ? ["--unverified", appID] : []),
             environment: [:])
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("wxsim-spool-\(UInt64.random(in: 0...UInt64.max))").path
-        ingress = try ServiceProcess("ingress", environment: [
+        let accounts = accountsEnvironment.merging(accountsFile.map { ["WECHAT_ACCOUNTS": $0] } ?? [:]) { $1 }
+        ingress = try ServiceProcess("ingress", environment: accounts.merging([
             "REDIS_URL": redisURL, "WECHAT_TOKEN": token, "WECHAT_APPID": appID, "WECHAT_AES_KEY": aesKey,
             "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": String(ingressPort), "INGRESS_SPOOL_DIR": spool,
-        ].merging(environment) { $1 })
-        worker = try ServiceProcess("worker", environment: [
+        ]) { $1 }.merging(environment) { $1 })
+        worker = try ServiceProcess("worker", environment: accounts.merging([
             "REDIS_URL": redisURL, "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret,
             "WECHAT_API_BASE": "http://127.0.0.1:\(apiPort)", "WORKER_METRICS_PORT": "off",
-        ].merging(environment) { $1 })
+        ]) { $1 }.merging(environment) { $1 })
         try await waitUntilServing(port: apiPort, path: "/wxsim/replies", process: api)
         try await waitUntilServing(port: ingressPort, path: "/readyz", process: ingress)
     }

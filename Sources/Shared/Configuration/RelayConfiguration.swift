@@ -1,19 +1,7 @@
-/// The settings every service reads from the environment, validated once at start-up (`web` reads its
-/// own `WEB_*` variables in `WebSettings`).
-///
-/// | variable | default | used by |
-/// | --- | --- | --- |
-/// | `REDIS_URL` | `redis://127.0.0.1:6379/0` | both |
-/// | `WECHAT_TOKEN` | required | ingress |
-/// | `WECHAT_APPID` | required | all |
-/// | `WECHAT_APPSECRET` | required | worker, web |
-/// | `WECHAT_AES_KEY` | none (plaintext mode) | both |
-/// | `WECHAT_AES_KEY_PREVIOUS` | none | ingress (key rotation) |
-/// | `WECHAT_API_BASE` | `https://api.weixin.qq.com` | worker, web |
-/// | `INGRESS_HOST` / `INGRESS_PORT` | `0.0.0.0` / `8080` | ingress |
-/// | `WORKER_CONCURRENCY` | `16` | worker |
-/// | `WORKER_RULES` | none (built-in replies) | worker |
-/// | `REDIS_POOL_SIZE` | `4` | both |
+/// The settings every service reads from the environment, validated once at start-up: Redis, the
+/// account or accounts (`WECHAT_*`, `WECHAT_ACCOUNTS`), the API base and the listen address. Each service
+/// reads its own variables beside it (`IngressSettings`, `WorkerSettings`, `WebSettings`). Every variable,
+/// with its default, is in README's Configuration table (`DocumentedVariablesTests` keeps the two in step).
 public struct RelayConfiguration: Sendable {
     /// Which service is reading: each requires its own variables.
     public enum Role: String, Sendable {

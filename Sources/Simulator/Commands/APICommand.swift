@@ -6,8 +6,9 @@ import UnixSignals
 import WeChatFake
 
 
-/// `wxsim api`: the fake `api.weixin.qq.com` (the same ``FakeWeChatAPI`` the tests use), printing every
-/// reply it receives as a chat line, with fault flags, until SIGINT/SIGTERM.
+/// `wxsim api`: the fake `api.weixin.qq.com` (the same ``FakeWeChatAPI`` the tests use) for every
+/// ``DemoAccount`` and the configured AppID, printing every reply it receives as a chat line, with fault
+/// flags, until SIGINT/SIGTERM.
 struct APICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
@@ -73,7 +74,7 @@ struct APICommand: AsyncParsableCommand {
         var logger = Logger(label: "wxsim.api")
         logger.logLevel = .warning
         let quiet = self.quiet
-        let fake = FakeWeChatAPI(apps: [app: appSecret], faults: faults, unverified: Set(unverified), logger: logger) { call in
+        let fake = FakeWeChatAPI(apps: Self.apps(app, secret: appSecret), faults: faults, unverified: Set(unverified), logger: logger) { call in
             guard !quiet else { return }
             if call.path == FakeWeChatAPI.sendPath {
                 Console.line(ChatLine.reply(FakeWeChatReply(seq: 0, call: call)))
@@ -82,6 +83,9 @@ struct APICommand: AsyncParsableCommand {
             }
         }
         fake.refusesConsent = refuseConsent
+        // TODO(lead, issue 16): once FakeWeChatAPI can refuse an unverified account's customer-service sends
+        // with 48001 (the passive-replies branch), mark every `DemoAccount.all` entry with `verified == false`
+        // (today: DemoAccount.blog) unverified here.
         try reach.apply(to: fake, appID: app)
         let bound: Int
         do {
@@ -90,13 +94,22 @@ struct APICommand: AsyncParsableCommand {
             ProcessEnvironment.printError("wxsim api: cannot listen on \(host):\(port): \(error)")
             throw ExitCode(1)
         }
-        Console.line("wxsim api: fake api.weixin.qq.com on http://\(host):\(bound) for AppID \(app); set WECHAT_API_BASE=http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)")
+        let others = DemoAccount.all.filter { $0.appID != app }.map { "\($0.appID) (\($0.name))" }.joined(separator: ", ")
+        Console.line("wxsim api: fake api.weixin.qq.com on http://\(host):\(bound) for AppID \(app) and the demo accounts \(others); set WECHAT_API_BASE=http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)")
         // Until SIGINT or SIGTERM (ServiceGroup traps them, as in the services).
         let waiter = ServiceGroup(configuration: .init(services: [UntilShutdown()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try? await waiter.run()
         await fake.stop()
         let delivered = fake.deliveredMessages.count
         Console.line("wxsim api: stopped after \(delivered) delivered repl\(delivered == 1 ? "y" : "ies")")
+    }
+
+    /// The AppIDs the fake knows, with their AppSecrets: every demo account, and `appID` (`--appid` or
+    /// `WECHAT_APPID`, else the default demo account's) with `secret`.
+    static func apps(_ appID: String, secret: String) -> [String: String] {
+        var apps = Dictionary(DemoAccount.all.map { ($0.appID, $0.secret) }, uniquingKeysWith: { first, _ in first })
+        apps[appID] = secret
+        return apps
     }
 
     private func rejected() throws -> [String: Int] {

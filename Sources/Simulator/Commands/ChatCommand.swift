@@ -74,7 +74,7 @@ struct ChatCommand: AsyncParsableCommand {
 
     /// Pushes one message (telling the fake API first, so it opens the reply window).
     private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher, watcher: ReplyWatcher) async -> Pushed {
-        let message = SimulatedMessage(from: from, to: DemoAccount.originalID, kind: kind)
+        let message = pusher.message(from: from, kind: kind)
         await watcher.tell(message)
         do {
             let outcome = try await pusher.deliver(try pusher.request(for: message), using: .shared, attempts: delivery.deliveries, timeout: delivery.timeoutDuration)

@@ -95,7 +95,7 @@ struct LoadCommand: AsyncParsableCommand {
                     await group.next()
                     running -= 1
                 }
-                let message = SimulatedMessage(from: "o_load_\(index % users)", to: DemoAccount.originalID, kind: .text(prefix + String(index)))
+                let message = pusher.message(from: "o_load_\(index % users)", kind: .text(prefix + String(index)))
                 running += 1
                 group.addTask {
                     let started = ContinuousClock.now

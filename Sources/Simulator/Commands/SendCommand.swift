@@ -33,7 +33,7 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let pusher = try account.pusher()
-        let simulated = try message.message()
+        let simulated = try message.message(to: pusher.originalID)
         let request = try pusher.request(for: simulated)
         let watcher = fakeAPI.watcher()
         let position = wait > 0 ? try await reportingFailure { try await watcher.currentPosition() } : 0

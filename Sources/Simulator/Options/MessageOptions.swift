@@ -30,8 +30,8 @@ struct MessageOptions: ParsableArguments {
     @Argument(help: "The text (for a voice message: its speech recognition result).")
     var text: String?
 
-    /// The message, or a validation error naming the problem.
-    func message() throws -> SimulatedMessage {
+    /// The message to the account whose original id is `originalID`, or a validation error naming the problem.
+    func message(to originalID: String = DemoAccount.originalID) throws -> SimulatedMessage {
         let chosen = [imageMediaID, voiceMediaID, location, link, event].compactMap { $0 }
         if scene != nil, event == nil { throw ValidationError("--scene needs --event subscribe or --event SCAN") }
         guard chosen.count <= 1 else { throw ValidationError("choose one of --image, --voice, --location, --link, --event") }
@@ -59,6 +59,6 @@ struct MessageOptions: ParsableArguments {
             guard let text, !text.isEmpty else { throw ValidationError("say something: wxsim send \"hello\" (or --image, --event, ...)") }
             kind = .text(text)
         }
-        return SimulatedMessage(from: from, to: DemoAccount.originalID, kind: kind)
+        return SimulatedMessage(from: from, to: originalID, kind: kind)
     }
 }

@@ -24,7 +24,8 @@ struct ReachAPIOptions: ParsableArguments {
         let usesDemo = appID == DemoAccount.appID
         let pusher = try WeChatPusher(
             endpoint: receiptsTo, token: reader.string("WECHAT_TOKEN") ?? DemoAccount.token, appID: appID,
-            encodingAESKey: reader.string("WECHAT_AES_KEY") ?? (usesDemo ? DemoAccount.encodingAESKey : nil))
+            encodingAESKey: reader.string("WECHAT_AES_KEY") ?? (usesDemo ? DemoAccount.encodingAESKey : nil),
+            originalID: reader.string("WECHAT_ORIGINAL_ID") ?? DemoAccount.originalID)
         fake.pushReceipts(with: pusher)
     }
 

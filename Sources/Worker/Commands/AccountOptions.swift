@@ -13,14 +13,24 @@ struct AccountOptions: ParsableArguments {
     @Option(name: .customLong("appid"), help: "The account's AppID (WECHAT_APPID).")
     var appID: String?
 
+    @Option(name: .customLong("account"), help: "The account by name or appid, from WECHAT_ACCOUNTS or the WECHAT_* variables.")
+    var account: String?
+
     @Option(name: .customLong("api-base"), help: "WeChat's API, or a fake's URL (WECHAT_API_BASE).")
     var apiBase: String?
 
     /// The clients, or exit 2 with one line naming the problem. Call ``AccountSession/close()`` when done.
     func session(command: String) throws -> AccountSession {
-        let environment = ProcessEnvironment.variables(overriding: ["REDIS_URL": redisURL, "WECHAT_APPID": appID, "WECHAT_API_BASE": apiBase])
+        var environment = ProcessEnvironment.variables(overriding: ["REDIS_URL": redisURL, "WECHAT_API_BASE": apiBase])
         do {
+            // An appid the accounts file holds is taken from there (with its secret); another one replaces WECHAT_APPID.
+            let fileAccounts = try environment["WECHAT_ACCOUNTS"].map { try AccountsFile.load(path: $0, role: .tools, environment: environment) } ?? []
+            if let appID, !fileAccounts.contains(where: { $0.appID == appID }) { environment["WECHAT_APPID"] = appID }
             let configuration = try RelayConfiguration(role: .worker, environment: environment)
+            let wanted = account ?? appID
+            guard let chosen = wanted.map({ name in configuration.accounts.first { $0.name == name || $0.appID == name } }) ?? configuration.accounts.first else {
+                throw ConfigurationError(variable: "--account", problem: "names \(wanted ?? ""), which is not configured (accounts: \(configuration.accounts.map(\.name).joined(separator: ", ")))")
+            }
             let kindName = EnvironmentReader(environment).string("WECHAT_TOKEN_API") ?? "stable"
             guard let kind = TokenAPIKind(rawValue: kindName.lowercased()) else {
                 throw ConfigurationError(variable: "WECHAT_TOKEN_API", problem: "must be stable or classic, got '\(kindName)'")
@@ -31,7 +41,7 @@ struct AccountOptions: ParsableArguments {
             let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: 2)
             let client = WeChatAPIClient(baseURL: configuration.apiBase, httpClient: httpClient)
             let tokens = AccessTokenProvider(
-                redis: redis, api: client, appID: configuration.appID, secret: configuration.appSecret ?? "", kind: kind, logger: Logger(label: "worker.token"))
+                redis: redis, api: client, appID: chosen.appID, secret: chosen.secret ?? "", kind: kind, logger: Logger(label: "worker.token"))
             return AccountSession(redis: redis, httpClient: httpClient, api: AccountAPI(tokens: tokens))
         } catch {
             ProcessEnvironment.printError("worker \(command): \(error)")
