@@ -213,15 +213,18 @@ struct WeChatController: Sendable {
     private func enqueue(_ envelope: MessageEnvelope, into queue: InboundQueue) async -> (Response, inRedis: Bool) {
         let message = QueuedMessage(envelope: envelope)
         let openID = envelope.message.fromUserName
-        var spooledEnvelope = envelope
-        spooledEnvelope.replyPath = envelope.replyPath.spooled
-        let spooled = spooledEnvelope.replyPath == envelope.replyPath ? message : QueuedMessage(envelope: spooledEnvelope)
+        // Only a message that goes to the spool needs its envelope written again (with the spooled path).
+        func spooledMessage() -> QueuedMessage {
+            var spooledEnvelope = envelope
+            spooledEnvelope.replyPath = envelope.replyPath.spooled
+            return spooledEnvelope.replyPath == envelope.replyPath ? message : QueuedMessage(envelope: spooledEnvelope)
+        }
         let start = ContinuousClock.now
         defer { metrics.enqueueDuration.record(duration: ContinuousClock.now - start) }
         if spool.gauge.claimIfHolding() {
             defer { spool.gauge.releaseClaim() }
             do {
-                try await spool.append(spooled)
+                try await spool.append(spooledMessage())
                 metrics.count(.spooled)
                 return (Self.success, false)
             } catch {
@@ -246,7 +249,7 @@ struct WeChatController: Sendable {
             spool.gauge.claim()
             defer { spool.gauge.releaseClaim() }
             do {
-                try await spool.append(spooled)
+                try await spool.append(spooledMessage())
                 metrics.count(.spooled)
                 logger.debug("Redis refused a message (\(error)); spooled it, \(spool.gauge.records) waiting")
                 return (Self.success, false)
