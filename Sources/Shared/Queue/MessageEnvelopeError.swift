@@ -8,10 +8,10 @@ public enum MessageEnvelopeError: Error, Sendable, Hashable, CustomStringConvert
     case malformed(String)
 
     /// `unsupported-version` or `malformed-envelope`.
-    public var deadLetterReason: String {
+    public var deadLetterReason: DeadLetterReason {
         switch self {
-        case .unsupportedVersion: return "unsupported-version"
-        case .malformed: return "malformed-envelope"
+        case .unsupportedVersion: return .unsupportedVersion
+        case .malformed: return .malformedEnvelope
         }
     }
 

@@ -31,13 +31,13 @@ public enum WeChatAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A short word for metrics and dead letters.
-    public var reason: String {
+    public var reason: DeadLetterReason {
         switch self {
-        case .api: return "errcode"
-        case .http: return "http-status"
-        case .transport: return "transport"
-        case .invalidResponse: return "invalid-response"
-        case .tokenUnavailable: return "token-unavailable"
+        case .api: return .errcode
+        case .http: return .httpStatus
+        case .transport: return .transport
+        case .invalidResponse: return .invalidResponse
+        case .tokenUnavailable: return .tokenUnavailable
         }
     }
 

@@ -33,7 +33,7 @@ struct LeaseReaperService: Service {
                     logger.info("\(result.reaped) users whose worker stopped answering were handed back to the queue")
                 }
                 if result.deadLettered > 0 {
-                    for _ in 0..<result.deadLettered { metrics.record(.deadLettered(reason: "too-many-deliveries")) }
+                    for _ in 0..<result.deadLettered { metrics.record(.deadLettered(reason: .tooManyDeliveries)) }
                     logger.warning("\(result.deadLettered) messages dead-lettered after \(maximumStalls) expired leases (too-many-deliveries)")
                 }
             } catch {

@@ -186,7 +186,7 @@ enum LeaseScripts {
                 local head = redis.call('LPOP', queue)
                 if head then
                   redis.call('DECR', KEYS[7])
-                  redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[4], '*', 'reason', 'too-many-deliveries', 'errcode', '',
+                  redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[4], '*', 'reason', '\(DeadLetterReason.tooManyDeliveries.rawValue)', 'errcode', '',
                     'attempts', stalls, 'detail', 'its lease expired ' .. stalls .. ' times without finishing (its worker crashed or hung each time)',
                     'failed_at', now, 'user', user, 'record', head)
                   dead = dead + 1

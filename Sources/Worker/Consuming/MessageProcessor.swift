@@ -17,7 +17,7 @@ struct MessageProcessor: Sendable {
     enum Outcome: Sendable, Hashable {
         case replied(sent: Int)
         case retryScheduled
-        case deadLettered(reason: String)
+        case deadLettered(reason: DeadLetterReason)
         /// The lease was gone (this worker stalled past it and another took the user over): nothing sent.
         case fenced
         /// Left where it is (cancelled, or Redis unreachable): released or reaped for another attempt.
@@ -74,9 +74,9 @@ struct MessageProcessor: Sendable {
             if Task.isCancelled { return Step(outcome: .leftPending) }
             switch error {
             case HandlerError.permanent(let reason):
-                return await deadLetter(lease, keepGoing, DeadLetterFields(reason: "handler-permanent", errcode: nil, attempts: attempts, detail: reason))
+                return await deadLetter(lease, keepGoing, DeadLetterFields(reason: .handlerPermanent, errcode: nil, attempts: attempts, detail: reason))
             default:
-                return await retryOrGiveUp(lease, envelope, reason: "handler-failed", errcode: nil, detail: String(describing: error), clearSending: nil, keepGoing)
+                return await retryOrGiveUp(lease, envelope, reason: .handlerFailed, errcode: nil, detail: String(describing: error), clearSending: nil, keepGoing)
             }
         }
 
@@ -186,13 +186,13 @@ struct MessageProcessor: Sendable {
     }
 
     private func retryOrGiveUp(
-        _ lease: Lease, _ envelope: MessageEnvelope, reason: String, errcode: Int?, detail: String, clearSending: (dedupKey: String, index: Int)?,
+        _ lease: Lease, _ envelope: MessageEnvelope, reason: DeadLetterReason, errcode: Int?, detail: String, clearSending: (dedupKey: String, index: Int)?,
         _ keepGoing: Bool
     ) async -> Step {
         let attempts = envelope.attempt + 1
         let elapsed = Duration.milliseconds(lease.failingSince.map { max(0, WallClock.milliseconds() - $0) } ?? 0)
         guard let delay = retryPolicy.delay(afterAttempts: attempts, elapsed: elapsed, errcode: errcode) else {
-            return await deadLetter(lease, keepGoing, DeadLetterFields(reason: "attempts-exhausted", errcode: errcode, attempts: attempts, detail: "\(reason): \(detail)"))
+            return await deadLetter(lease, keepGoing, DeadLetterFields(reason: .attemptsExhausted, errcode: errcode, attempts: attempts, detail: "\(reason.rawValue): \(detail)"))
         }
         var next = envelope
         next.attempt += 1
@@ -219,7 +219,7 @@ struct MessageProcessor: Sendable {
             })
             guard case .done(let next) = completion else { return Step(outcome: .fenced) }
             logger.warning(
-                "dead-lettered a message of \(DedupKey.maskOpenID(lease.user)) (\(fields.reason)\(fields.errcode.map { ", errcode \($0)" } ?? ""), \(fields.attempts) attempts): \(fields.detail)")
+                "dead-lettered a message of \(DedupKey.maskOpenID(lease.user)) (\(fields.reason.rawValue)\(fields.errcode.map { ", errcode \($0)" } ?? ""), \(fields.attempts) attempts): \(fields.detail)")
             return Step(outcome: .deadLettered(reason: fields.reason), next: next)
         } catch {
             return Step(outcome: .leftPending)
