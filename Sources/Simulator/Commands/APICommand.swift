@@ -81,8 +81,8 @@ struct APICommand: AsyncParsableCommand {
         }
         fake.refusesConsent = refuseConsent
         // TODO(lead, issue 16): once FakeWeChatAPI can refuse an unverified account's customer-service sends
-        // with 48001 (the passive-replies branch), mark every `DemoAccount.all` entry with `verified == false`
-        // (today: DemoAccount.blog) unverified here.
+        // with 48001 (the passive-replies branch's `unverified:` and `--unverified`), pass
+        // `unverified: Set(unverified).union(DemoAccount.unverifiedAppIDs)` above (today: DemoAccount.blog).
         try reach.apply(to: fake, appID: app)
         let bound: Int
         do {
