@@ -89,7 +89,7 @@ public enum AccountsFile {
         func text(_ key: String) throws(ConfigurationError) -> String? {
             guard let node = fields[key] else { return nil }
             guard let value = node.scalar?.string else { throw fail(node, "account \(number): \(key) must be a string") }
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            let trimmed = value.trimmingWhitespace
             return trimmed.isEmpty ? nil : trimmed
         }
         guard let appID = try text("appid") else { throw fail(entry, "account \(number): appid is required") }
@@ -111,7 +111,7 @@ public enum AccountsFile {
             }
             if let path = try text("\(key)_file") {
                 do {
-                    let value = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                    let value = try String(contentsOfFile: path, encoding: .utf8).trimmingWhitespace
                     guard !value.isEmpty else { throw fail(fields["\(key)_file"], "\(label): \(key)_file \(path) is empty") }
                     return value
                 } catch let error as ConfigurationError {

@@ -7,11 +7,8 @@ public struct EnvironmentReader: Sendable {
 
     /// The trimmed value, or nil when unset or blank.
     public func string(_ name: String) -> String? {
-        guard let raw = variables[name] else { return nil }
-        var text = Substring(raw)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return text.isEmpty ? nil : String(text)
+        guard let text = variables[name]?.trimmingWhitespace else { return nil }
+        return text.isEmpty ? nil : text
     }
 
     public func required(_ name: String) throws(ConfigurationError) -> String {
@@ -39,15 +36,6 @@ public struct EnvironmentReader: Sendable {
 
     /// A comma-separated list; blank items are dropped.
     public func list(_ name: String) -> [String] {
-        (string(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: Character) -> String {
-        var text = self
-        while text.first == set { text.removeFirst() }
-        while text.last == set { text.removeLast() }
-        return String(text)
+        (string(name) ?? "").split(separator: ",").map(\.trimmingWhitespace).filter { !$0.isEmpty }
     }
 }

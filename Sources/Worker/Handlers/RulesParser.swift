@@ -41,9 +41,7 @@ enum RulesParser {
     }
 
     static func parse(_ text: String, file: String) throws(RulesParseError) -> Rules {
-        func fail(_ node: Node?, _ problem: String) -> RulesParseError {
-            RulesParseError(file: file, line: node?.mark?.line, problem: problem)
-        }
+        func fail(_ node: Node?, _ problem: String) -> RulesParseError { RulesParseError(file: file, at: node, problem) }
         let root: Node?
         do {
             root = try YAMLFile.compose(text)
@@ -91,9 +89,7 @@ enum RulesParser {
     }
 
     private static func keyword(_ node: Node, file: String) throws(RulesParseError) -> Rules.Keyword {
-        func fail(_ node: Node?, _ problem: String) -> RulesParseError {
-            RulesParseError(file: file, line: node?.mark?.line, problem: problem)
-        }
+        func fail(_ node: Node?, _ problem: String) -> RulesParseError { RulesParseError(file: file, at: node, problem) }
         guard let mapping = node.mapping else { throw fail(node, "a keyword rule must be a mapping with exact, contains or regex, and reply") }
         var match: Rules.Match?
         var replyContent: CustomerServiceMessage.Content?
@@ -131,9 +127,7 @@ enum RulesParser {
     }
 
     private static func reply(_ node: Node, file: String) throws(RulesParseError) -> CustomerServiceMessage.Content {
-        func fail(_ node: Node?, _ problem: String) -> RulesParseError {
-            RulesParseError(file: file, line: node?.mark?.line, problem: problem)
-        }
+        func fail(_ node: Node?, _ problem: String) -> RulesParseError { RulesParseError(file: file, at: node, problem) }
         if let scalar = node.scalar {
             guard !scalar.string.isEmpty else { throw fail(node, "a reply must not be empty") }
             return .text(scalar.string)

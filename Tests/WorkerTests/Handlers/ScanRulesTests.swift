@@ -52,7 +52,7 @@ import Testing
 /// The demo's files (`make run`): the example menu passes `worker menu check`, and every click key in it
 /// has an answer in the example rules.
 @Suite struct ExampleFilesTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test func exampleMenuKeysAreAnsweredByTheExampleRules() throws {
         let menu = try MenuParser.load(path: Self.root.appendingPathComponent("examples/menu.yaml").path)
