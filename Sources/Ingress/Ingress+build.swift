@@ -18,6 +18,8 @@ struct IngressComponents: Sendable {
     let probe: ReadinessProbe
     let metrics: IngressMetrics
     let callbackIPs: CallbackIPList
+    /// The requests waiting for passive replies, for every account in `passive` or `hybrid` mode.
+    let passiveWaiters: PassiveWaiters
     let logger: Logger
 
     /// Opens the spool and prepares the queue; throws only for an unusable AES key.
@@ -38,14 +40,16 @@ struct IngressComponents: Sendable {
         }
         return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, accounts: accounts, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
                                   probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(),
-                                  callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger), logger: logger)
+                                  callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger),
+                                  passiveWaiters: PassiveWaiters(redis: redis, maximumWaiting: settings.passiveMaximumWaiting, logger: logger), logger: logger)
     }
 
     /// The HTTP application: WeChat's callback, health, readiness and metrics.
     func application() -> some ApplicationProtocol {
         let router = Router(context: IngressRequestContext.self)
-        WeChatController(accounts: accounts, settings: settings, batcher: batcher, spool: spool, metrics: metrics, logger: logger, callbackIPs: callbackIPs)
-            .addRoutes(to: router)
+        var controller = WeChatController(accounts: accounts, settings: settings, batcher: batcher, spool: spool, metrics: metrics, logger: logger, callbackIPs: callbackIPs)
+        controller.passiveWaiters = passiveWaiters
+        controller.addRoutes(to: router)
         HealthController(probe: probe, spool: spool, settings: settings, metrics: metrics).addRoutes(to: router)
         return Application(
             router: router,
@@ -60,7 +64,8 @@ struct IngressComponents: Sendable {
     }
 
     /// The background services: the enqueue batcher, replaying the spool, watching the queue, the
-    /// readiness probe, re-reading the callback IP list (none with `INGRESS_SOURCE_CHECK=off`).
+    /// readiness probe, re-reading the callback IP list (none with `INGRESS_SOURCE_CHECK=off`). The passive
+    /// waiters' wake-up loop (``passiveWaiters``) is started beside them by `Ingress.run()`.
     var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe, callbackIPs: CallbackIPList?, reload: AccountsReloadService) {
         (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe,
          settings.sourceCheck.mode == .off ? nil : callbackIPs, AccountsReloadService(accounts: accounts, logger: logger))

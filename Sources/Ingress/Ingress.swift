@@ -55,7 +55,7 @@ struct Ingress: AsyncParsableCommand {
         // monitor, then the drainer makes a last replay attempt, then the batcher sends what waits, and
         // Redis closes last.
         let group = ServiceGroup(
-            services: [redis, batcher, drainer, monitor, probe, reload] + (callbackIPs.map { [$0] } ?? []) + [application],
+            services: [redis, batcher, drainer, monitor, probe, reload, components.passiveWaiters] + (callbackIPs.map { [$0] } ?? []) + [application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

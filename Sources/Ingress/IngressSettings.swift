@@ -19,6 +19,10 @@ import Shared
 /// | `INGRESS_REQUEST_TIMEOUT_SECONDS` | `10`: a request whose body has not ended this long after its head is cut off |
 /// | `INGRESS_SOURCE_CHECK` | `log`: pushes from outside WeChat's callback IPs are counted and logged; `enforce` refuses them (403); `off` |
 /// | `INGRESS_TRUSTED_PROXIES` | none; CIDR blocks or addresses of the proxies in front, whose `X-Forwarded-For` is believed |
+/// | `INGRESS_PASSIVE_MAX_WAITING` | `512`: requests that may wait for a passive reply at once (`passive`/`hybrid` modes); past it, `success` at once |
+///
+/// The reply mode itself (`WECHAT_REPLY_MODE`, `WECHAT_PASSIVE_BUDGET_MS`, `WECHAT_PASSIVE_PLACEHOLDER`) is the
+/// account's, in ``RelayConfiguration/account``.
 struct IngressSettings: Sendable {
     var path: String
     var maximumBodyBytes: Int
@@ -44,6 +48,8 @@ struct IngressSettings: Sendable {
     var requestTimeout: Duration
     /// Whether pushes are checked against WeChat's callback IPs (``SourceCheck``), and the proxies trusted for `X-Forwarded-For`.
     var sourceCheck: SourceCheck
+    /// How many requests may wait for a passive reply at once (``PassiveWaiters``).
+    var passiveMaximumWaiting: Int
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
@@ -73,5 +79,6 @@ struct IngressSettings: Sendable {
             proxies.append(network)
         }
         sourceCheck = SourceCheck(mode: mode, trustedProxies: proxies)
+        passiveMaximumWaiting = try reader.integer("INGRESS_PASSIVE_MAX_WAITING", default: 512, in: 1...1_000_000)
     }
 }

@@ -27,6 +27,8 @@ struct WeChatController: Sendable {
     /// WeChat's callback IPs, for ``refusalBySource(_:peer:)``.
     let callbackIPs: CallbackIPList
     let logThrottle = LogThrottle()
+    /// This process's requests waiting for passive replies (accounts in `passive` and `hybrid` modes).
+    var passiveWaiters: PassiveWaiters?
 
     func addRoutes(to router: Router<some RemoteAddressRequestContext>) {
         let path = settings.path.hasSuffix("/") ? String(settings.path.dropLast()) : settings.path
@@ -82,6 +84,7 @@ struct WeChatController: Sendable {
 
     /// `POST`: check the source, verify, decrypt, parse, queue, answer.
     func receive(_ request: Request, context: some RemoteAddressRequestContext, account: IngressAccount) async -> Response {
+        let start = ContinuousClock.now
         if let refusal = refusalBySource(request, peer: context.remoteAddress) { return refusal }
         let query = request.uri.queryParameters
         guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce") else {
@@ -113,6 +116,7 @@ struct WeChatController: Sendable {
         }
 
         let received = body
+        var keySlot = WeChatMessageCrypto.KeySlot.current
         let encrypted = query.get("encrypt_type")?.lowercased() == "aes"
         if !encrypted, crypto != nil, !settings.acceptPlaintext {
             // Safe mode: the URL signature does not cover the body, so an unencrypted body could be anyone's.
@@ -130,7 +134,9 @@ struct WeChatController: Sendable {
                 return Self.plain(.badRequest, "encrypted push, but no EncodingAESKey is configured\n")
             }
             do {
-                body = try crypto.openRequest(body: body, token: token, timestamp: timestamp, nonce: nonce, msgSignature: messageSignature).message
+                let opened = try crypto.openRequest(body: body, token: token, timestamp: timestamp, nonce: nonce, msgSignature: messageSignature)
+                body = opened.message
+                keySlot = opened.key
             } catch {
                 switch error {
                 case .signatureMismatch:
@@ -182,21 +188,42 @@ struct WeChatController: Sendable {
         }
 
         let receivedAt = WallClock.milliseconds()
-        let envelope = MessageEnvelope(appID: account.account.appID, receivedAtMilliseconds: receivedAt, message: message)
-        return await enqueue(QueuedMessage(envelope: envelope), into: account.queue, openID: message.fromUserName)
+        let passive = passiveResponder(for: account)
+        let path = ReplyPath(mode: passive == nil ? .async : account.account.replyMode)
+        let envelope = MessageEnvelope(appID: account.account.appID, receivedAtMilliseconds: receivedAt, message: message, replyPath: path)
+        let (response, inRedis) = await enqueue(envelope, into: account.queue)
+        guard inRedis, let passive else { return response }
+        return await passive.answer(
+            message, dedupKey: envelope.dedupKey, start: start,
+            envelope: PassiveResponder.Envelope(timestamp: timestamp, nonce: nonce, crypto: encrypted ? crypto : nil, key: keySlot))
+    }
+
+    /// The passive-reply side of `account`'s pushes; nil in `async` mode.
+    private func passiveResponder(for account: IngressAccount) -> PassiveResponder? {
+        guard account.account.replyMode != .async, let passiveWaiters else { return nil }
+        return PassiveResponder(
+            account: account.account, board: PassiveReplyBoard(redis: account.queue.redis, keys: account.queue.keys), waiters: passiveWaiters,
+            metrics: metrics, logger: logger)
     }
 
     /// Redis first; the spool when Redis fails; 503 only when both do. While the spool holds anything
     /// (or an append to it is under way), the spool first: the message queues up behind the spooled ones.
-    private func enqueue(_ message: QueuedMessage, into queue: InboundQueue, openID: String) async -> Response {
+    /// The answer, and whether the message is in Redis (queued now, or a retry of a queued one): only
+    /// then may the ingress wait for its passive reply. A spooled message's envelope says nobody waits.
+    private func enqueue(_ envelope: MessageEnvelope, into queue: InboundQueue) async -> (Response, inRedis: Bool) {
+        let message = QueuedMessage(envelope: envelope)
+        let openID = envelope.message.fromUserName
+        var spooledEnvelope = envelope
+        spooledEnvelope.replyPath = envelope.replyPath.spooled
+        let spooled = spooledEnvelope.replyPath == envelope.replyPath ? message : QueuedMessage(envelope: spooledEnvelope)
         let start = ContinuousClock.now
         defer { metrics.enqueueDuration.record(duration: ContinuousClock.now - start) }
         if spool.gauge.claimIfHolding() {
             defer { spool.gauge.releaseClaim() }
             do {
-                try await spool.append(message)
+                try await spool.append(spooled)
                 metrics.count(.spooled)
-                return Self.success
+                return (Self.success, false)
             } catch {
                 // The spool refused (full, or the disk failed): Redis directly, out of order but kept.
                 logger.warning("the spool refused a message while holding others (\(error)); sending it to Redis directly")
@@ -209,24 +236,24 @@ struct WeChatController: Sendable {
             case .full:
                 metrics.count(.unavailable)
                 logger.error("cannot queue a message from \(Self.mask(openID)): the backlog is at QUEUE_MAXLEN; answering 503 so WeChat retries")
-                return Self.plain(.serviceUnavailable, "temporarily unavailable\n")
+                return (Self.plain(.serviceUnavailable, "temporarily unavailable\n"), false)
             case .duplicate:
                 metrics.count(.duplicate)
                 logger.debug("retry of an already queued message from \(Self.mask(openID))")
             }
-            return Self.success
+            return (Self.success, true)
         } catch {
             spool.gauge.claim()
             defer { spool.gauge.releaseClaim() }
             do {
-                try await spool.append(message)
+                try await spool.append(spooled)
                 metrics.count(.spooled)
                 logger.debug("Redis refused a message (\(error)); spooled it, \(spool.gauge.records) waiting")
-                return Self.success
+                return (Self.success, false)
             } catch {
                 metrics.count(.unavailable)
                 logger.error("cannot queue a message from \(Self.mask(openID)): Redis failed and the spool refused it (\(error))")
-                return Self.plain(.serviceUnavailable, "temporarily unavailable\n")
+                return (Self.plain(.serviceUnavailable, "temporarily unavailable\n"), false)
             }
         }
     }

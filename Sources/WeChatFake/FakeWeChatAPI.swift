@@ -18,7 +18,8 @@ import Foundation
 /// `/cgi-bin/message/custom/typing`, web-page OAuth and the JS-SDK's ticket (FakeWeChatAPI+Web.swift),
 /// template and subscribe messages, media uploads and the users' reply windows (FakeWeChatAPI+Reach.swift),
 /// validating like WeChat: unknown appid → 40013, wrong secret →
-/// 40125, missing token → 41001, unknown token → 40001, expired token → 42001, a body that is not a
+/// 40125, missing token → 41001, unknown token → 40001, expired token → 42001, `custom/send` or `typing`
+/// for an account marked unverified (``unverified``, `wxsim api --unverified`) → 48001, a body that is not a
 /// customer-service message → 47001, no `touser` → 40003, a bad typing command → 45072. Every call is
 /// recorded (``calls``), and ``faults`` injects -1, HTTP 500, latency, token expiry and a permanent
 /// errcode per openid.
@@ -45,6 +46,8 @@ public final class FakeWeChatAPI: Sendable {
 
     struct State {
         var apps: [String: String]
+        /// AppIDs without the customer-service permission (unverified accounts): 48001 on `custom/send`.
+        var unverified: Set<String> = []
         var faults: FakeWeChatFaults
         var tokens: [String: TokenRecord] = [:]
         var stableToken: [String: String] = [:]
@@ -77,12 +80,13 @@ public final class FakeWeChatAPI: Sendable {
     /// - Parameters:
     ///   - apps: the AppIDs it knows, with their AppSecrets.
     ///   - onCall: called after every answered request (`wxsim api` prints the chat line from it).
+    ///   - unverified: AppIDs of unverified accounts, whose customer-service calls answer 48001.
     public init(
         apps: [String: String], faults: FakeWeChatFaults = FakeWeChatFaults(), tokenLifetimeSeconds: Int = 7200,
-        classicOverlap: Duration = .seconds(300), logger: Logger = Logger(label: "wechat-fake"),
+        classicOverlap: Duration = .seconds(300), unverified: Set<String> = [], logger: Logger = Logger(label: "wechat-fake"),
         onCall: (@Sendable (FakeWeChatCall) -> Void)? = nil
     ) {
-        state = Mutex(State(apps: apps, faults: faults))
+        state = Mutex(State(apps: apps, unverified: unverified, faults: faults))
         self.tokenLifetimeSeconds = tokenLifetimeSeconds
         self.classicOverlap = classicOverlap
         self.onCall = onCall
@@ -256,6 +260,9 @@ public final class FakeWeChatAPI: Sendable {
         let (appID, tokenError) = check(accessToken: token)
         if let tokenError {
             return answer(path: path, errcode: tokenError, errmsg: tokenError == 42001 ? "access_token expired" : "invalid credential, access_token is invalid or not latest", appID: appID, body: body, arrivedAt: arrived)
+        }
+        if let appID, state.withLock({ $0.unverified.contains(appID) }) {
+            return answer(path: path, errcode: 48001, errmsg: "api unauthorized", appID: appID, body: body, arrivedAt: arrived)
         }
         let faults = self.faults
         if faults.http500Rate > 0, Double.random(in: 0..<1) < faults.http500Rate {

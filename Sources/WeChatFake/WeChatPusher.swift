@@ -30,7 +30,7 @@ public struct WeChatPusher: Sendable {
     /// The account's original id (`gh_…`): the `ToUserName` its messages carry (the ingress refuses a push
     /// to an account whose original id it knows when they differ).
     public let originalID: String
-    private let crypto: WeChatMessageCrypto?
+    let crypto: WeChatMessageCrypto?
 
     /// - Parameter encodingAESKey: required for `.compatible` and `.safe`.
     public init(

@@ -54,7 +54,7 @@ import WeChatFake
         let sent = try await ExecutableRun.run(
             "wxsim", ["send"] + to + ["--accounts", file, "--account", "shop", "--from", "o_shopper", "--wait", "30", "hello shop"])
         #expect(sent.status == 0, "\(sent.output)")
-        #expect(sent.output.contains("→ safe push 1/1 from o_shopper: HTTP 200 success"), "\(sent.output)")
+        #expect(sent.output.contains("→ safe push from o_shopper, delivery 1: HTTP 200 success"), "\(sent.output)")
         // The worker answered it as the shop: with the shop's AppSecret, through the shop's access_token.
         #expect(sent.output.contains("← o_shopper  hello shop"), "\(sent.output)")
         #expect(await stack.api.waitForLog(containing: "← o_shopper  hello shop"))

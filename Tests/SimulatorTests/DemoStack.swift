@@ -20,22 +20,28 @@ final class DemoStack: Sendable {
     /// - Parameters:
     ///   - accountsFile: `WECHAT_ACCOUNTS` for the ingress and the worker, with `accountsEnvironment` (the
     ///     variables its `secret_env` and `token_env` name).
-    init(apiArguments: [String] = [], accountsFile: String? = nil, accountsEnvironment: [String: String] = [:]) async throws {
+    ///   - environment: more for both the ingress and the worker (e.g. `WECHAT_REPLY_MODE`).
+    ///   - unverified: `wxsim api` answers 48001 to the account's customer-service sends.
+    init(
+        apiArguments: [String] = [], accountsFile: String? = nil, accountsEnvironment: [String: String] = [:], environment: [String: String] = [:],
+        unverified: Bool = false
+    ) async throws {
         let redisURL = try TestRedis.urlText()
         apiPort = try Loopback.freePort()
         ingressPort = try Loopback.freePort()
         api = try ServiceProcess(
-            "wxsim", arguments: ["api", "--port", String(apiPort), "--appid", appID, "--secret", secret] + apiArguments, environment: [:])
+            "wxsim", arguments: ["api", "--port", String(apiPort), "--appid", appID, "--secret", secret] + apiArguments + (unverified ? ["--unverified", appID] : []),
+            environment: [:])
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("wxsim-spool-\(UInt64.random(in: 0...UInt64.max))").path
         let accounts = accountsEnvironment.merging(accountsFile.map { ["WECHAT_ACCOUNTS": $0] } ?? [:]) { $1 }
         ingress = try ServiceProcess("ingress", environment: accounts.merging([
             "REDIS_URL": redisURL, "WECHAT_TOKEN": token, "WECHAT_APPID": appID, "WECHAT_AES_KEY": aesKey,
             "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": String(ingressPort), "INGRESS_SPOOL_DIR": spool,
-        ]) { $1 })
+        ]) { $1 }.merging(environment) { $1 })
         worker = try ServiceProcess("worker", environment: accounts.merging([
             "REDIS_URL": redisURL, "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret,
             "WECHAT_API_BASE": "http://127.0.0.1:\(apiPort)", "WORKER_METRICS_PORT": "off",
-        ]) { $1 })
+        ]) { $1 }.merging(environment) { $1 })
         try await waitUntilServing(port: apiPort, path: "/wxsim/replies", process: api)
         try await waitUntilServing(port: ingressPort, path: "/readyz", process: ingress)
     }

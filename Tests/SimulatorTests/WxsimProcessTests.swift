@@ -9,9 +9,21 @@ import Testing
         let stack = try await DemoStack()
         let sent = try await stack.wxsim("send", ["--from", "o_newcomer", "--wait", "30", "hello 你好"])
         #expect(sent.status == 0, "\(sent.output)")
-        #expect(sent.output.contains("→ safe push 1/1 from o_newcomer: HTTP 200 success"))
+        #expect(sent.output.contains("→ safe push from o_newcomer, delivery 1: HTTP 200 success"))
         #expect(sent.output.contains("← o_newcomer  hello 你好"))
         #expect(await stack.api.waitForLog(containing: "← o_newcomer  hello 你好"))
+    }
+
+    /// An unverified account in passive mode: the reply is in the ingress's answer, decrypted and printed;
+    /// customer service (48001 at `wxsim api --unverified`) is never tried.
+    @Test func sendAndChatPrintThePassiveReplyOfAnUnverifiedAccount() async throws {
+        let stack = try await DemoStack(environment: ["WECHAT_REPLY_MODE": "passive"], unverified: true)
+        let sent = try await stack.wxsim("send", ["--from", "o_passive", "hello passive"])
+        #expect(sent.status == 0, "\(sent.output)")
+        #expect(sent.output.contains("bot (passive, encrypted): hello passive"), "\(sent.output)")
+        let chat = try await stack.wxsim("chat", ["--from", "o_passive_chat", "--no-subscribe"], input: "how are you\n")
+        #expect(chat.output.contains("bot (passive, encrypted): how are you"), "\(chat.output)")
+        #expect(!stack.api.log.contains("48001"), "\(stack.api.log)")
     }
 
     @Test func chatEchoesEachTypedLineAndEndsOnEndOfInput() async throws {

@@ -38,16 +38,17 @@ final class SystemFixture: Sendable {
 
     /// Starts Redis (with `redisArguments`), the fake API (with `faults`) and the ingress, and waits until
     /// the ingress is ready. Workers get fast test timers, overridden by `worker`.
-    /// `ingress` adds to the ingress's environment; `apps` are more accounts the fake knows (appid → secret).
+    /// `ingress` adds to the ingress's environment; `apps` are more accounts the fake knows (appid → secret);
+    /// `unverified` makes the fake answer 48001 to the main account's customer-service sends.
     init(
         faults: FakeWeChatFaults = FakeWeChatFaults(), redisArguments: [String] = [], worker: [String: String] = [:], ingress ingressExtra: [String: String] = [:],
-        apps: [String: String] = [:]
+        apps: [String: String] = [:], unverified: Bool = false
     ) async throws {
         // A server that refuses a large body early must not kill the test process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         redisServer = try await RedisServerProcess(extraArguments: redisArguments)
         redis = RedisClient(configuration: RedisClientConfiguration(url: redisServer.url()), logger: Logger(label: "system.redis"))
-        fake = FakeWeChatAPI(apps: apps.merging([Self.appID: Self.secret]) { $1 }, faults: faults)
+        fake = FakeWeChatAPI(apps: apps.merging([Self.appID: Self.secret]) { $1 }, faults: faults, unverified: unverified ? [Self.appID] : [])
         try await fake.start()
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("system-spool-\(UInt64.random(in: 0...UInt64.max))")
         ingressPort = try Loopback.freePort()

@@ -20,7 +20,10 @@ import Prometheus
 ///   it is one of WeChat's documented events, else `other` (the label's values stay a bounded set);
 /// - `wechat_ingress_spool_records`, `wechat_ingress_spool_bytes`: what waits in the spool;
 /// - `wechat_ingress_stream_length`, `wechat_ingress_stream_max_length`: how close the stream is to its
-///   `MAXLEN ~` cap, past which entries no worker has finished would be trimmed.
+///   `MAXLEN ~` cap, past which entries no worker has finished would be trimmed;
+/// - `wechat_ingress_passive_total{outcome}`: pushes of a `passive` or `hybrid` account by how they were
+///   answered (``PassiveOutcome``: `passive`, `placeholder`, `held`, `async`, `overflow`, `error`);
+/// - `wechat_ingress_passive_wait_seconds`: how long those pushes waited for the worker's answer, a histogram.
 struct IngressMetrics: Sendable {
     enum Outcome: String, CaseIterable, Sendable {
         case queued, duplicate, spooled, dropped, verified
@@ -60,6 +63,8 @@ struct IngressMetrics: Sendable {
     let replayChecksSkipped: CoreMetrics.Counter
     private let sourceChecks: [SourceCheck.Outcome: CoreMetrics.Counter]
     let callbackIPs: CoreMetrics.Gauge
+    private let passiveOutcomes: [PassiveOutcome: CoreMetrics.Counter]
+    let passiveWait: CoreMetrics.Timer
 
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -68,6 +73,10 @@ struct IngressMetrics: Sendable {
             .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
             .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
             .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+        ]
+        factory.durationHistogramBuckets["wechat_ingress_passive_wait_seconds"] = [
+            .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .seconds(2), .seconds(3), .seconds(4), .seconds(5), .seconds(7),
         ]
         self.factory = factory
         var outcomes: [Outcome: CoreMetrics.Counter] = [:]
@@ -87,6 +96,16 @@ struct IngressMetrics: Sendable {
         }
         self.sourceChecks = sourceChecks
         callbackIPs = CoreMetrics.Gauge(label: "wechat_ingress_callback_ips", factory: factory)
+        var passiveOutcomes: [PassiveOutcome: CoreMetrics.Counter] = [:]
+        for outcome in PassiveOutcome.allCases {
+            passiveOutcomes[outcome] = CoreMetrics.Counter(label: "wechat_ingress_passive_total", dimensions: [("outcome", outcome.rawValue)], factory: factory)
+        }
+        self.passiveOutcomes = passiveOutcomes
+        passiveWait = CoreMetrics.Timer(label: "wechat_ingress_passive_wait_seconds", factory: factory)
+    }
+
+    func count(_ outcome: PassiveOutcome) {
+        passiveOutcomes[outcome]?.increment()
     }
 
     func count(_ outcome: Outcome) {

@@ -21,6 +21,10 @@ struct EnvelopeJSONWriter {
         string(envelope.dedupKey)
         raw(",\"n\":")
         integer(Int64(envelope.attempt))
+        if envelope.replyPath != .async {
+            raw(",\"r\":")
+            string(envelope.replyPath.rawValue)
+        }
         raw(",\"msg\":{\"f\":")
         fields(envelope.message.fields)
         raw("}}")

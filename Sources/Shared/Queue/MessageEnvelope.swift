@@ -18,6 +18,8 @@ import Foundation
 /// - `app`: the AppID the push was for. `at`: when the ingress accepted it, Unix **milliseconds**.
 /// - `key`: the ``DedupKey``. `n`: delivery attempt, 0 when first queued (a worker re-queuing a retry
 ///   writes `n + 1`).
+/// - `r` (optional): the ``ReplyPath`` when not `async` (`"passive"`, `"hybrid"`, `"deferred"`); absent in
+///   envelopes written before issue 16, which are `async`.
 /// - `msg`: the decrypted push, every field as it arrived (see ``XMLField`` for `[name, value]` /
 ///   `[name, [children]]`).
 public struct MessageEnvelope: Sendable, Hashable {
@@ -29,8 +31,13 @@ public struct MessageEnvelope: Sendable, Hashable {
     public var dedupKey: String
     public var attempt: Int
     public var message: InboundMessage
+    /// How the worker delivers the replies (passive replies, issue 16).
+    public var replyPath: ReplyPath
 
-    public init(appID: String, receivedAtMilliseconds: Int64, message: InboundMessage, dedupKey: String? = nil, attempt: Int = 0) {
+    public init(
+        appID: String, receivedAtMilliseconds: Int64, message: InboundMessage, dedupKey: String? = nil, attempt: Int = 0, replyPath: ReplyPath = .async
+    ) {
+        self.replyPath = replyPath
         self.appID = appID
         self.receivedAtMilliseconds = receivedAtMilliseconds
         self.dedupKey = dedupKey ?? message.dedupKey.rawValue
@@ -75,6 +82,7 @@ public struct MessageEnvelope: Sendable, Hashable {
         var at: Int64
         var key: String
         var n: Int
+        var r: String?
         var msg: InboundMessage
 
         init(_ envelope: MessageEnvelope) {
@@ -83,11 +91,13 @@ public struct MessageEnvelope: Sendable, Hashable {
             at = envelope.receivedAtMilliseconds
             key = envelope.dedupKey
             n = envelope.attempt
+            r = envelope.replyPath == .async ? nil : envelope.replyPath.rawValue
             msg = envelope.message
         }
 
         var envelope: MessageEnvelope {
-            MessageEnvelope(appID: app, receivedAtMilliseconds: at, message: msg, dedupKey: key, attempt: n)
+            MessageEnvelope(
+                appID: app, receivedAtMilliseconds: at, message: msg, dedupKey: key, attempt: n, replyPath: r.flatMap(ReplyPath.init(rawValue:)) ?? .async)
         }
     }
 

@@ -44,6 +44,9 @@ struct APICommand: AsyncParsableCommand {
     @Option(name: .customLong("reject-openid"), help: "OPENID:ERRCODE, e.g. o_blocked:45015 (repeatable).")
     var rejectedOpenIDs: [String] = []
 
+    @Option(name: .customLong("unverified"), help: "An AppID answered 48001 (api unauthorized) on custom/send and typing, as an unverified account (repeatable).")
+    var unverified: [String] = []
+
     @Flag(name: .customLong("refuse-consent"), help: "The OAuth authorize page refuses, as a user who says no.")
     var refuseConsent = false
 
@@ -71,7 +74,7 @@ struct APICommand: AsyncParsableCommand {
         var logger = Logger(label: "wxsim.api")
         logger.logLevel = .warning
         let quiet = self.quiet
-        let fake = FakeWeChatAPI(apps: Self.apps(app, secret: appSecret), faults: faults, logger: logger) { call in
+        let fake = FakeWeChatAPI(apps: Self.apps(app, secret: appSecret), faults: faults, unverified: Set(unverified), logger: logger) { call in
             guard !quiet else { return }
             if call.path == FakeWeChatAPI.sendPath {
                 Console.line(ChatLine.reply(FakeWeChatReply(seq: 0, call: call)))

@@ -5,7 +5,9 @@ import WeChatFake
 
 
 /// `wxsim chat`: an interactive chat as one WeChat user. Each line typed is pushed to the ingress;
-/// each reply that reaches the fake API (`wxsim api`) prints back. Ctrl-D ends.
+/// each reply that reaches the fake API (`wxsim api`) prints back, and so does a passive reply in the
+/// ingress's answer (decrypted in safe mode). Pushes are delivered like WeChat: again after `--timeout`
+/// seconds without an answer, `--deliveries` in all. Ctrl-D ends.
 struct ChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat",
@@ -22,6 +24,8 @@ struct ChatCommand: AsyncParsableCommand {
     var from = "o_wxsim_chat"
 
     @OptionGroup var fakeAPI: FakeAPIOptions
+
+    @OptionGroup var delivery: DeliveryOptions
 
     @Flag(name: .customLong("no-subscribe"), help: "Don't start with a subscribe event.")
     var noSubscribe = false
@@ -48,7 +52,7 @@ struct ChatCommand: AsyncParsableCommand {
                 }
             }
         }
-        if !noSubscribe, await push(.event("subscribe", key: nil), pusher: pusher, watcher: watcher) { tally.pushed() }
+        if !noSubscribe, await push(.event("subscribe", key: nil), pusher: pusher, watcher: watcher) == .awaitingReply { tally.pushed() }
         for await line in StandardInputLines.start() {
             let trimmed = line.trimmingPrefix(" ")
             guard !trimmed.isEmpty else { continue }
@@ -56,7 +60,7 @@ struct ChatCommand: AsyncParsableCommand {
                 Console.line("(not understood: \(Self.slashCommands))")
                 continue
             }
-            if await push(kind, pusher: pusher, watcher: watcher) { tally.pushed() }
+            if await push(kind, pusher: pusher, watcher: watcher) == .awaitingReply { tally.pushed() }
         }
         // Ctrl-D: let replies still on their way arrive (a message with no rule gets none: 5 s at most).
         let deadline = ContinuousClock.now + .seconds(5)
@@ -65,18 +69,29 @@ struct ChatCommand: AsyncParsableCommand {
         Console.line("wxsim chat: bye")
     }
 
-    /// Pushes one message (telling the fake API first, so it opens the reply window); true when the
-    /// ingress accepted it.
-    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher, watcher: ReplyWatcher) async -> Bool {
+    /// What became of a push: refused or unanswered, answered passively, or accepted with the reply to come.
+    enum Pushed { case failed, answered, awaitingReply }
+
+    /// Pushes one message (telling the fake API first, so it opens the reply window).
+    private func push(_ kind: SimulatedMessage.Kind, pusher: WeChatPusher, watcher: ReplyWatcher) async -> Pushed {
         let message = pusher.message(from: from, kind: kind)
         await watcher.tell(message)
         do {
-            let result = try await pusher.push(message, using: .shared)
-            if !result.isAccepted { Console.line("✗ the ingress answered HTTP \(result.status): \(result.body.prefix(200))") }
-            return result.isAccepted
+            let outcome = try await pusher.deliver(try pusher.request(for: message), using: .shared, attempts: delivery.deliveries, timeout: delivery.timeoutDuration)
+            guard let result = outcome.result else {
+                Console.line("✗ no answer within \(delivery.timeout) s, \(outcome.deliveries) deliveries (WeChat shows: 该公众号暂时无法提供服务，请稍后再试)")
+                return .failed
+            }
+            guard result.isAccepted else {
+                Console.line("✗ the ingress answered HTTP \(result.status): \(result.body.prefix(200))")
+                return .failed
+            }
+            guard let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) else { return .awaitingReply }
+            Console.line(line)
+            return .answered
         } catch {
             Console.line("✗ cannot reach \(pusher.endpoint): \(error)")
-            return false
+            return .failed
         }
     }
 

@@ -4,7 +4,9 @@ import Shared
 import WeChatFake
 
 /// `wxsim send`: one user message, built, signed and encrypted like WeChat's, POSTed to the ingress
-/// (`--retries N` delivers the same push N times, as WeChat does when it gets no answer in 5 s).
+/// (`--retries N` delivers the same push N times unconditionally). Otherwise it behaves like WeChat: no
+/// answer within `--timeout` (5 s) → the same push again, `--deliveries` (3) in all; a passive reply in the
+/// answer (decrypted in safe mode) is printed.
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
@@ -15,6 +17,8 @@ struct SendCommand: AsyncParsableCommand {
 
     @Option(help: "Deliver the same push this many times (WeChat's retries), 1...10.")
     var retries = 1
+
+    @OptionGroup var delivery: DeliveryOptions
 
     @OptionGroup var fakeAPI: FakeAPIOptions
 
@@ -35,11 +39,26 @@ struct SendCommand: AsyncParsableCommand {
         let position = wait > 0 ? try await reportingFailure { try await watcher.currentPosition() } : 0
         await watcher.tell(simulated)
         var accepted = false
-        for delivery in 1...retries {
-            let result = try await reportingFailure { try await pusher.send(request, using: .shared) }
-            let answer = result.body.isEmpty ? "(empty)" : String(result.body.prefix(200))
-            Console.line("→ \(pusher.mode.rawValue) push \(delivery)/\(retries) from \(simulated.from): HTTP \(result.status) \(answer)")
-            accepted = accepted || result.isAccepted
+        if retries > 1 {
+            for delivery in 1...retries {
+                let result = try await reportingFailure { try await pusher.send(request, using: .shared) }
+                let answer = result.body.isEmpty ? "(empty)" : String(result.body.prefix(200))
+                Console.line("→ \(pusher.mode.rawValue) push \(delivery)/\(retries) from \(simulated.from): HTTP \(result.status) \(answer)")
+                if let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) { Console.line(line) }
+                accepted = accepted || result.isAccepted
+            }
+        } else {
+            let outcome = try await reportingFailure {
+                try await pusher.deliver(request, using: .shared, attempts: delivery.deliveries, timeout: delivery.timeoutDuration)
+            }
+            guard let result = outcome.result else {
+                Console.line("→ \(pusher.mode.rawValue) push from \(simulated.from): no answer within \(delivery.timeout) s, \(outcome.deliveries) deliveries")
+                throw ExitCode(1)
+            }
+            let answer = DeliveryOptions.passiveLine(result.body, pusher: pusher) == nil ? (result.body.isEmpty ? "(empty)" : String(result.body.prefix(200))) : "(passive reply)"
+            Console.line("→ \(pusher.mode.rawValue) push from \(simulated.from), delivery \(outcome.deliveries): HTTP \(result.status) \(answer)")
+            if let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) { Console.line(line) }
+            accepted = result.isAccepted
         }
         guard accepted else { throw ExitCode(1) }
         guard wait > 0 else { return }

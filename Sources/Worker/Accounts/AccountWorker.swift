@@ -83,6 +83,7 @@ struct AccountWorker: Sendable {
         if configuration.accounts.count > 1 { logger[metadataKey: "account"] = "\(account.name)" }
         let processor = MessageProcessor(
             queue: queue, handler: handler, sender: sender, delivery: delivery,
+            passive: PassiveDelivery(board: PassiveReplyBoard(redis: redis, keys: keys), budget: account.passiveBudget, logger: logger),
             retryPolicy: RetryPolicy(
                 maximumAttempts: settings.maximumAttempts, base: settings.retryBase, maximum: settings.retryMaximum, budget: settings.retryFor),
             typingAfter: settings.typingAfter, metrics: metrics, logger: logger)

@@ -36,6 +36,8 @@ struct MessageProcessor: Sendable {
     let sender: CustomerServiceSender
     /// Spends the user's reply allowance and takes the reply's fallback when it is gone (``ReachDelivery``).
     let delivery: ReachDelivery
+    /// Offers the answer of a `passive` or `hybrid` message to the waiting ingress first.
+    let passive: PassiveDelivery
     let retryPolicy: RetryPolicy
     let typingAfter: Duration?
     let metrics: WorkerMetrics
@@ -63,9 +65,11 @@ struct MessageProcessor: Sendable {
         } catch {
             return Step(outcome: .leftPending)
         }
-        let replies: [Reply]
+        let answer: [Reply]
         do {
-            replies = LongText.prepare(try await handleWithTyping(envelope.message, reach: reach))
+            // No typing indicator when the answer is meant for the HTTP response: it is a customer-service
+            // call, which an account in passive mode may not have (48001).
+            answer = try await handleWithTyping(envelope.message, reach: reach, typing: envelope.replyPath == .async || envelope.replyPath == .hybrid)
         } catch {
             if Task.isCancelled { return Step(outcome: .leftPending) }
             switch error {
@@ -76,7 +80,16 @@ struct MessageProcessor: Sendable {
             }
         }
 
-        // 2. The replies, each fenced by the lease, skipping those an earlier attempt sent.
+        // 2. In passive and hybrid modes, the answer goes to the waiting ingress when it takes it; the rest
+        //    (or all of it) by customer service.
+        let replies: [Reply]
+        do {
+            replies = LongText.prepare(try await untilRedisAnswers({ () async throws(RedisError) in try await passive.route(answer, envelope: envelope) }))
+        } catch {
+            return Step(outcome: .leftPending)
+        }
+
+        // 3. The replies, each fenced by the lease, skipping those an earlier attempt sent.
         do {
             var sentNow = 0
             var lastMarker: (dedupKey: String, index: Int)?
@@ -128,8 +141,8 @@ struct MessageProcessor: Sendable {
     /// Runs the handler; when it takes longer than `typingAfter`, sends the typing indicator. A typing
     /// call that has started is awaited before the replies go out, so the user never sees "typing…"
     /// after the answer; one that has not started yet is cancelled.
-    private func handleWithTyping(_ message: InboundMessage, reach: ReachContext) async throws -> [Reply] {
-        guard let typingAfter else { return try await handler.answer(message, reach: reach) }
+    private func handleWithTyping(_ message: InboundMessage, reach: ReachContext, typing: Bool = true) async throws -> [Reply] {
+        guard typing, let typingAfter else { return try await handler.answer(message, reach: reach) }
         let typingStarted = StartedFlag()
         return try await withThrowingTaskGroup(of: [Reply]?.self) { group in
             group.addTask { try await handler.answer(message, reach: reach) }
