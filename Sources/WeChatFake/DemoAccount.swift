@@ -52,6 +52,9 @@ public struct DemoAccount: Sendable, Hashable {
     /// Every demo account, the default one first.
     public static let all = [demo, shop, blog]
 
+    /// The AppIDs of the demo accounts WeChat has not verified, whose customer-service calls answer 48001.
+    public static var unverifiedAppIDs: Set<String> { Set(all.filter { !$0.verified }.map(\.appID)) }
+
     /// The demo account named `nameOrAppID` (its ``name`` or its ``appID``), if any.
     public static func named(_ nameOrAppID: String) -> DemoAccount? {
         all.first { $0.name == nameOrAppID || $0.appID == nameOrAppID }

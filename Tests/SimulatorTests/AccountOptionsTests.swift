@@ -30,6 +30,7 @@ import WeChatFake
             if let key = account.aesKey { _ = try EncodingAESKey(key) }
         }
         #expect(DemoAccount.all.filter { !$0.verified }.map(\.name) == ["blog"])
+        #expect(DemoAccount.unverifiedAppIDs == [DemoAccount.blog.appID])
         #expect(DemoAccount.blog.aesKey == nil)
         #expect(DemoAccount.named("shop") == .shop)
         #expect(DemoAccount.named("wxdemo0000000002") == .blog)

@@ -25,8 +25,18 @@ import WeChatFake
         // Another account's secret is still wrong for this one.
         let crossed = try HTTPTestClient.send(port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(DemoAccount.shop.appID)&secret=\(DemoAccount.blog.secret)")
         #expect(crossed.body.contains("40125"), "\(crossed.body)")
+        // The unverified blog may not use the customer-service API; the verified shop may.
+        for (account, errcode) in [(DemoAccount.blog, "48001"), (DemoAccount.shop, "\"errcode\":0")] {
+            let token = try HTTPTestClient.send(
+                port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(account.appID)&secret=\(account.secret)")
+            let accessToken = try #require(token.body.split(separator: "\"").dropFirst(3).first, "\(token.body)")
+            let send = try HTTPTestClient.send(
+                port: port, method: "POST", path: "/cgi-bin/message/custom/send?access_token=\(accessToken)",
+                body: #"{"touser":"o_reader","msgtype":"text","text":{"content":"hi"}}"#)
+            #expect(send.body.contains(errcode), "\(account.name): \(send.body)")
+        }
         #expect(api.stop(signal: SIGTERM) == 0)
-        #expect(api.log.contains("wxdemo0000000001 (shop)"), "\(api.log)")
+        #expect(api.log.contains("wxdemo0000000001 (shop), wxdemo0000000002 (blog, unverified)"), "\(api.log)")
     }
 
     @Test func anUnknownAccountIsOneLineAndExitTwo() async throws {

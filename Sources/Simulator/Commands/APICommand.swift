@@ -74,7 +74,9 @@ struct APICommand: AsyncParsableCommand {
         var logger = Logger(label: "wxsim.api")
         logger.logLevel = .warning
         let quiet = self.quiet
-        let fake = FakeWeChatAPI(apps: Self.apps(app, secret: appSecret), faults: faults, unverified: Set(unverified), logger: logger) { call in
+        // The unverified demo account (blog) answers 48001 on custom/send, as WeChat does.
+        let unverifiedAppIDs = Set(unverified).union(DemoAccount.unverifiedAppIDs)
+        let fake = FakeWeChatAPI(apps: Self.apps(app, secret: appSecret), faults: faults, unverified: unverifiedAppIDs, logger: logger) { call in
             guard !quiet else { return }
             if call.path == FakeWeChatAPI.sendPath {
                 Console.line(ChatLine.reply(FakeWeChatReply(seq: 0, call: call)))
@@ -83,9 +85,6 @@ struct APICommand: AsyncParsableCommand {
             }
         }
         fake.refusesConsent = refuseConsent
-        // TODO(lead, issue 16): once FakeWeChatAPI can refuse an unverified account's customer-service sends
-        // with 48001 (the passive-replies branch), mark every `DemoAccount.all` entry with `verified == false`
-        // (today: DemoAccount.blog) unverified here.
         try reach.apply(to: fake, appID: app)
         let bound: Int
         do {
@@ -94,7 +93,8 @@ struct APICommand: AsyncParsableCommand {
             ProcessEnvironment.printError("wxsim api: cannot listen on \(host):\(port): \(error)")
             throw ExitCode(1)
         }
-        let others = DemoAccount.all.filter { $0.appID != app }.map { "\($0.appID) (\($0.name))" }.joined(separator: ", ")
+        let others = DemoAccount.all.filter { $0.appID != app }
+            .map { "\($0.appID) (\($0.name)\(unverifiedAppIDs.contains($0.appID) ? ", unverified" : ""))" }.joined(separator: ", ")
         Console.line("wxsim api: fake api.weixin.qq.com on http://\(host):\(bound) for AppID \(app) and the demo accounts \(others); set WECHAT_API_BASE=http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)")
         // Until SIGINT or SIGTERM (ServiceGroup traps them, as in the services).
         let waiter = ServiceGroup(configuration: .init(services: [UntilShutdown()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
