@@ -44,7 +44,7 @@ import Testing
     @Test func unknownVersionIsADistinctError() throws {
         let body = #"{"v":2,"app":"wx","at":1,"key":"k","n":0,"msg":{"f":[]}}"#
         #expect(throws: MessageEnvelopeError.unsupportedVersion(2)) { try MessageEnvelope(decoding: Array(body.utf8)) }
-        #expect(MessageEnvelopeError.unsupportedVersion(2).deadLetterReason == "unsupported-version")
+        #expect(MessageEnvelopeError.unsupportedVersion(2).deadLetterReason.rawValue == "unsupported-version")
         // The version is checked first, whatever else the document holds.
         #expect(throws: MessageEnvelopeError.unsupportedVersion(99)) { try MessageEnvelope(decoding: Array(#"{"v":99,"new":true}"#.utf8)) }
     }
@@ -61,7 +61,7 @@ import Testing
                 try MessageEnvelope(decoding: Array(body.utf8))
             } throws: { error in
                 guard let error = error as? MessageEnvelopeError, case .malformed = error else { return false }
-                return error.deadLetterReason == "malformed-envelope"
+                return error.deadLetterReason.rawValue == "malformed-envelope"
             }
         }
     }
