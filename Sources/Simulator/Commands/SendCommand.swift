@@ -39,12 +39,17 @@ struct SendCommand: AsyncParsableCommand {
         let position = wait > 0 ? try await reportingFailure { try await watcher.currentPosition() } : 0
         await watcher.tell(simulated)
         var accepted = false
+        // A passive reply is the answer: --wait then only looks for more (an answer's rest sent by customer service).
+        var answeredPassively = false
         if retries > 1 {
             for delivery in 1...retries {
                 let result = try await reportingFailure { try await pusher.send(request, using: .shared) }
                 let answer = result.body.isEmpty ? "(empty)" : String(result.body.prefix(200))
                 Console.line("→ \(pusher.mode.rawValue) push \(delivery)/\(retries) from \(simulated.from): HTTP \(result.status) \(answer)")
-                if let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) { Console.line(line) }
+                if let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) {
+                    Console.line(line)
+                    answeredPassively = true
+                }
                 accepted = accepted || result.isAccepted
             }
         } else {
@@ -57,18 +62,23 @@ struct SendCommand: AsyncParsableCommand {
             }
             let answer = DeliveryOptions.passiveLine(result.body, pusher: pusher) == nil ? (result.body.isEmpty ? "(empty)" : String(result.body.prefix(200))) : "(passive reply)"
             Console.line("→ \(pusher.mode.rawValue) push from \(simulated.from), delivery \(outcome.deliveries): HTTP \(result.status) \(answer)")
-            if let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) { Console.line(line) }
+            if let line = DeliveryOptions.passiveLine(result.body, pusher: pusher) {
+                Console.line(line)
+                answeredPassively = true
+            }
             accepted = result.isAccepted
         }
         guard accepted else { throw ExitCode(1) }
         guard wait > 0 else { return }
-        try await awaitReply(watcher: watcher, after: position, user: simulated.from)
+        try await awaitReply(watcher: watcher, after: position, user: simulated.from, answered: answeredPassively)
     }
 
-    private func awaitReply(watcher: ReplyWatcher, after start: Int, user: String) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+    /// Prints the replies to `user` that reach the fake API within `--wait`; fails when none came and the
+    /// push was not `answered` passively.
+    private func awaitReply(watcher: ReplyWatcher, after start: Int, user: String, answered: Bool) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int((answered ? min(wait, 2) : wait) * 1000))
         var position = start
-        var replied = false
+        var replied = answered
         while ContinuousClock.now < deadline {
             // Once a reply came, only a short look for more (a rule may answer with several messages).
             let page = try await reportingFailure { try await watcher.replies(after: position, wait: replied ? 0.3 : min(2, wait)) }
