@@ -1,5 +1,5 @@
 # WeChat Relay: the two commands are `make run` and `make test`.
-.PHONY: run chat test test-redis-tls build deps bench bench-redis bench-ingress bench-worker bench-e2e fuzz clean check-deploy smoke smoke-compose
+.PHONY: run chat test test-redis-tls build deps bench bench-redis bench-ingress bench-worker bench-e2e fuzz clean check-deploy smoke smoke-compose lint format
 
 run: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
@@ -39,6 +39,13 @@ bench-worker: deps
 # Static checks of deploy/, docker-compose.yml and the dashboard (hadolint, docker-compose, kustomize, schemas).
 check-deploy:
 	bash scripts/check-deploy.sh
+
+# swift-format (shipped with the toolchain) with .swift-format: `make lint` checks, as CI does; `make format` rewrites.
+lint:
+	swift format lint --strict --recursive Sources Tests Benchmarks
+
+format:
+	swift format --in-place --recursive Sources Tests Benchmarks
 
 # Builds the image with podman and runs redis + ingress + 2 workers + wxsim api in containers (slow; not in CI).
 smoke:

@@ -31,17 +31,20 @@ struct IngressComponents: Sendable {
             logger.info("the spool holds \(spool.gauge.records) messages from an earlier run; they will be replayed when Redis answers")
         }
         if configuration.accounts.contains(where: { $0.aesKey != nil }), settings.acceptPlaintext {
-            logger.warning("WECHAT_ACCEPT_PLAINTEXT=true: unencrypted pushes are accepted although an EncodingAESKey is set; anyone who saw a push URL can inject messages. Unset it once the console is in safe mode")
+            logger.warning(
+                "WECHAT_ACCEPT_PLAINTEXT=true: unencrypted pushes are accepted although an EncodingAESKey is set; anyone who saw a push URL can inject messages. Unset it once the console is in safe mode"
+            )
         }
         let accounts = try IngressAccounts(configuration: configuration, settings: settings, redis: redis)
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: configuration.appID), dedupWindowSeconds: settings.dedupWindowSeconds, maximumLength: settings.streamMaximumLength)
         if configuration.accounts.count > 1 {
             logger.info("serving \(configuration.accounts.count) accounts: \(configuration.accounts.map { "\($0.name) at \(settings.path)/\($0.appID)" }.joined(separator: ", "))")
         }
-        return IngressComponents(configuration: configuration, settings: settings, redis: redis, queue: queue, accounts: accounts, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
-                                  probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(),
-                                  callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger),
-                                  passiveWaiters: PassiveWaiters(redis: redis, maximumWaiting: settings.passiveMaximumWaiting, logger: logger), logger: logger)
+        return IngressComponents(
+            configuration: configuration, settings: settings, redis: redis, queue: queue, accounts: accounts, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
+            probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(),
+            callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger),
+            passiveWaiters: PassiveWaiters(redis: redis, maximumWaiting: settings.passiveMaximumWaiting, logger: logger), logger: logger)
     }
 
     /// The HTTP application: WeChat's callback, health, readiness and metrics.
@@ -55,9 +58,10 @@ struct IngressComponents: Sendable {
             router: router,
             // The idle timeout also bounds a request head sent byte by byte (slowloris): the timer restarts
             // only when a whole head (or body part) has arrived.
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [RequestDeadlineHandler(timeout: TimeAmount(settings.requestTimeout))],
-                idleTimeout: TimeAmount(settings.idleTimeout))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [RequestDeadlineHandler(timeout: TimeAmount(settings.requestTimeout))],
+                    idleTimeout: TimeAmount(settings.idleTimeout))),
             configuration: .init(address: .hostname(configuration.ingressHost, port: configuration.ingressPort), serverName: "wechat-relay-ingress"),
             logger: logger
         )
@@ -67,7 +71,9 @@ struct IngressComponents: Sendable {
     /// readiness probe, re-reading the callback IP list (none with `INGRESS_SOURCE_CHECK=off`). The passive
     /// waiters' wake-up loop (``passiveWaiters``) is started beside them by `Ingress.run()`.
     var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe, callbackIPs: CallbackIPList?, reload: AccountsReloadService) {
-        (batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe,
-         settings.sourceCheck.mode == .off ? nil : callbackIPs, AccountsReloadService(accounts: accounts, logger: logger))
+        (
+            batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe,
+            settings.sourceCheck.mode == .off ? nil : callbackIPs, AccountsReloadService(accounts: accounts, logger: logger)
+        )
     }
 }

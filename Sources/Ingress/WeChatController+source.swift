@@ -1,6 +1,6 @@
 import CoreMetrics
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Logging
 import NIOCore
 import Shared

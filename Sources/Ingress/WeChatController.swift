@@ -1,7 +1,7 @@
 import CoreMetrics
-import Metrics
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 import Shared
 

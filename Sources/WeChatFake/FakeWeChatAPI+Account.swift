@@ -139,19 +139,21 @@ extension FakeWeChatAPI {
         account.store.withLock { store in
             guard let menu = store.menu else { return .error(46003, "menu no exist") }
             func padded(_ buttons: JSONValue) -> JSONValue {
-                .array((buttons.array ?? []).map { item in
-                    var button = item.object ?? [:]
-                    button["sub_button"] = button["sub_button"].map(padded) ?? .array([])
-                    return .object(button)
-                })
+                .array(
+                    (buttons.array ?? []).map { item in
+                        var button = item.object ?? [:]
+                        button["sub_button"] = button["sub_button"].map(padded) ?? .array([])
+                        return .object(button)
+                    })
             }
             var answer: [String: JSONValue] = ["menu": .object(["button": padded(menu), "menuid": .number(Double(store.menuID))])]
             if !store.conditional.isEmpty {
-                answer["conditionalmenu"] = .array(store.conditional.map { conditional in
-                    var rule: [String: JSONValue] = ["tag_id": .string(""), "client_platform_type": .string("")]
-                    rule.merge(conditional.matchRule.object ?? [:]) { $1 }
-                    return .object(["button": padded(conditional.buttons), "matchrule": .object(rule), "menuid": .number(Double(conditional.menuID))])
-                })
+                answer["conditionalmenu"] = .array(
+                    store.conditional.map { conditional in
+                        var rule: [String: JSONValue] = ["tag_id": .string(""), "client_platform_type": .string("")]
+                        rule.merge(conditional.matchRule.object ?? [:]) { $1 }
+                        return .object(["button": padded(conditional.buttons), "matchrule": .object(rule), "menuid": .number(Double(conditional.menuID))])
+                    })
             }
             return .object(answer)
         }

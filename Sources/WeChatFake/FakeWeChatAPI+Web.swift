@@ -242,7 +242,10 @@ extension FakeWeChatAPI {
     private func verifyJSSDK(_ request: Request) async -> Response {
         let body = await Self.body(of: request)
         func result(_ message: String) -> Response {
-            record(FakeWeChatCall(path: Self.jssdkVerifyPath, status: 200, errcode: message == "config:ok" ? 0 : 63002, appID: nil, message: nil, body: String(decoding: body, as: UTF8.self), receivedAt: WallClock.milliseconds()))
+            record(
+                FakeWeChatCall(
+                    path: Self.jssdkVerifyPath, status: 200, errcode: message == "config:ok" ? 0 : 63002, appID: nil, message: nil, body: String(decoding: body, as: UTF8.self),
+                    receivedAt: WallClock.milliseconds()))
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8", .accessControlAllowOrigin: "*"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: Self.encode(["errMsg": .string(message)]))))

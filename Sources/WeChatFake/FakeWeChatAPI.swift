@@ -259,7 +259,9 @@ public final class FakeWeChatAPI: Sendable {
         guard let token, !token.isEmpty else { return answer(path: path, errcode: 41001, errmsg: "access_token missing", body: body, arrivedAt: arrived) }
         let (appID, tokenError) = check(accessToken: token)
         if let tokenError {
-            return answer(path: path, errcode: tokenError, errmsg: tokenError == 42001 ? "access_token expired" : "invalid credential, access_token is invalid or not latest", appID: appID, body: body, arrivedAt: arrived)
+            return answer(
+                path: path, errcode: tokenError, errmsg: tokenError == 42001 ? "access_token expired" : "invalid credential, access_token is invalid or not latest", appID: appID, body: body,
+                arrivedAt: arrived)
         }
         if let appID, state.withLock({ $0.unverified.contains(appID) }) {
             return answer(path: path, errcode: 48001, errmsg: "api unauthorized", appID: appID, body: body, arrivedAt: arrived)

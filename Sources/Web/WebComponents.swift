@@ -49,9 +49,10 @@ struct WebComponents: Sendable {
         let router = Router(context: WebRequestContext.self)
         let metrics = self.metrics
         let limited = router.group()
-            .add(middleware: RateLimitMiddleware(limit: settings.rateLimitPerMinute, trustForwardedFor: settings.trustForwardedFor) {
-                metrics.rateLimited.increment()
-            })
+            .add(
+                middleware: RateLimitMiddleware(limit: settings.rateLimitPerMinute, trustForwardedFor: settings.trustForwardedFor) {
+                    metrics.rateLimited.increment()
+                })
         oauth.addRoutes(to: limited)
         jssdk.addRoutes(to: limited)
         if settings.demoPage {

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Logging
 import ServiceLifecycle
-import UnixSignals
 import Shared
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc

@@ -116,10 +116,13 @@ struct WorkerSettings: Sendable {
         guard let text = reader.string(name) else { return fallback }
         let lower = text.lowercased()
         let (digits, unit): (Substring, Duration) =
-            lower.hasSuffix("ms") ? (lower.dropLast(2), .milliseconds(1))
-            : lower.hasSuffix("s") ? (lower.dropLast(1), .seconds(1))
-            : lower.hasSuffix("m") ? (lower.dropLast(1), .seconds(60))
-            : lower.hasSuffix("h") ? (lower.dropLast(1), .seconds(3600)) : (Substring(lower), .seconds(1))
+            lower.hasSuffix("ms")
+            ? (lower.dropLast(2), .milliseconds(1))
+            : lower.hasSuffix("s")
+                ? (lower.dropLast(1), .seconds(1))
+                : lower.hasSuffix("m")
+                    ? (lower.dropLast(1), .seconds(60))
+                    : lower.hasSuffix("h") ? (lower.dropLast(1), .seconds(3600)) : (Substring(lower), .seconds(1))
         guard let number = Int(digits), number >= 0, number <= 1_000_000_000 else {
             throw ConfigurationError(variable: name, problem: "must be a duration such as 500ms, 30s or 5m, got '\(text)'")
         }

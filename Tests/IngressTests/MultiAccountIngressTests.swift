@@ -33,18 +33,18 @@ import WeChatFake
 
         static func write(_ file: String, shop: String, blog: String, blogToken: String, extra: String = "") throws {
             try """
-                accounts:
-                  - appid: \(shop)
-                    name: shop
-                    original_id: gh_shop
-                    token: \(MultiAccountIngressTests.shopToken)
-                  - appid: \(blog)
-                    name: blog
-                    original_id: gh_blog
-                    token: \(blogToken)
-                    aes_key: \(MultiAccountIngressTests.blogKey)
-                \(extra)
-                """.write(toFile: file, atomically: true, encoding: .utf8)
+            accounts:
+              - appid: \(shop)
+                name: shop
+                original_id: gh_shop
+                token: \(MultiAccountIngressTests.shopToken)
+              - appid: \(blog)
+                name: blog
+                original_id: gh_blog
+                token: \(blogToken)
+                aes_key: \(MultiAccountIngressTests.blogKey)
+            \(extra)
+            """.write(toFile: file, atomically: true, encoding: .utf8)
         }
 
         func close() {

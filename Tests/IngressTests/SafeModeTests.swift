@@ -5,11 +5,11 @@ import Shared
 import TestSupport
 import Testing
 
+@testable import Ingress
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import Ingress
 
 /// Issue 12, item 1: safe mode cannot be bypassed with an unencrypted body, a signed URL cannot carry
 /// another body, and the verification GET obeys the timestamp window.

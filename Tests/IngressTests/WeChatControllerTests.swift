@@ -32,7 +32,7 @@ import Testing
     @Test func plaintextPushIsQueuedOnceAcrossWeChatsRetries() async throws {
         let harness = try await IngressHarness()
         defer { harness.close() }
-        let body = IngressHarness.textMessage(id: 6054768590064713728)
+        let body = IngressHarness.textMessage(id: 6_054_768_590_064_713_728)
         try await harness.components.application().test(.router) { client in
             for _ in 0..<3 {
                 try await client.execute(uri: "/wechat?\(IngressHarness.signedQuery())", method: .post, body: ByteBuffer(string: body)) { response in
@@ -92,7 +92,8 @@ import Testing
 
         func request(_ plain: String, with crypto: WeChatMessageCrypto, compatible: Bool = false, tamper: Bool = false) throws -> (String, String) {
             let encrypt = try crypto.encrypt(Array(plain.utf8))
-            let messageSignature = tamper ? String(repeating: "0", count: 40) : WeChatSignature.messageSignature(token: IngressHarness.token, timestamp: String(timestamp), nonce: "777", encrypt: encrypt)
+            let messageSignature =
+                tamper ? String(repeating: "0", count: 40) : WeChatSignature.messageSignature(token: IngressHarness.token, timestamp: String(timestamp), nonce: "777", encrypt: encrypt)
             let query = IngressHarness.signedQuery(timestamp: timestamp, nonce: "777", extra: "&encrypt_type=aes&msg_signature=\(messageSignature)")
             let inner = compatible ? plain.replacingOccurrences(of: "</xml>", with: "") : "<xml><ToUserName><![CDATA[gh_test]]></ToUserName>"
             return (query, inner + "<Encrypt><![CDATA[\(encrypt)]]></Encrypt></xml>")

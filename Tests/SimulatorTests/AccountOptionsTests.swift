@@ -139,7 +139,8 @@ import WeChatFake
     }
 
     @Test func anAccountOfTheFileIsResolvedAsTheIngressResolvesIt() throws {
-        let file = try Self.temporaryFile("""
+        let file = try Self.temporaryFile(
+            """
             accounts:
               - appid: wxfile0000000001
                 name: news

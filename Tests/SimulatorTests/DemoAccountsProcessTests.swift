@@ -50,14 +50,14 @@ import WeChatFake
         let shop = DemoAccount.shop
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-\(UInt64.random(in: 0...UInt64.max)).yaml").path
         try """
-            accounts:
-              - appid: \(shop.appID)
-                name: \(shop.name)
-                original_id: \(shop.originalID)
-                token: \(shop.token)
-                aes_key: \(shop.aesKey ?? "")
-                secret_env: SHOP_APPSECRET
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        accounts:
+          - appid: \(shop.appID)
+            name: \(shop.name)
+            original_id: \(shop.originalID)
+            token: \(shop.token)
+            aes_key: \(shop.aesKey ?? "")
+            secret_env: SHOP_APPSECRET
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let stack = try await DemoStack(accountsFile: file, accountsEnvironment: ["SHOP_APPSECRET": shop.secret])
         let to = ["--to", "http://127.0.0.1:\(stack.ingressPort)/wechat", "--api", "http://127.0.0.1:\(stack.apiPort)"]

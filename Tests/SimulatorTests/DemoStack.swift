@@ -34,14 +34,18 @@ final class DemoStack: Sendable {
             environment: [:])
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("wxsim-spool-\(UInt64.random(in: 0...UInt64.max))").path
         let accounts = accountsEnvironment.merging(accountsFile.map { ["WECHAT_ACCOUNTS": $0] } ?? [:]) { $1 }
-        ingress = try ServiceProcess("ingress", environment: accounts.merging([
-            "REDIS_URL": redisURL, "WECHAT_TOKEN": token, "WECHAT_APPID": appID, "WECHAT_AES_KEY": aesKey,
-            "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": String(ingressPort), "INGRESS_SPOOL_DIR": spool,
-        ]) { $1 }.merging(environment) { $1 })
-        worker = try ServiceProcess("worker", environment: accounts.merging([
-            "REDIS_URL": redisURL, "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret,
-            "WECHAT_API_BASE": "http://127.0.0.1:\(apiPort)", "WORKER_METRICS_PORT": "off",
-        ]) { $1 }.merging(environment) { $1 })
+        ingress = try ServiceProcess(
+            "ingress",
+            environment: accounts.merging([
+                "REDIS_URL": redisURL, "WECHAT_TOKEN": token, "WECHAT_APPID": appID, "WECHAT_AES_KEY": aesKey,
+                "INGRESS_HOST": "127.0.0.1", "INGRESS_PORT": String(ingressPort), "INGRESS_SPOOL_DIR": spool,
+            ]) { $1 }.merging(environment) { $1 })
+        worker = try ServiceProcess(
+            "worker",
+            environment: accounts.merging([
+                "REDIS_URL": redisURL, "WECHAT_APPID": appID, "WECHAT_APPSECRET": secret,
+                "WECHAT_API_BASE": "http://127.0.0.1:\(apiPort)", "WORKER_METRICS_PORT": "off",
+            ]) { $1 }.merging(environment) { $1 })
         try await waitUntilServing(port: apiPort, path: "/wxsim/replies", process: api)
         try await waitUntilServing(port: ingressPort, path: "/readyz", process: ingress)
     }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Testing
-@testable import WeChatFake
 
 @testable import Simulator
+@testable import WeChatFake
 
 /// `wxsim send --event SCAN|subscribe --scene X` and `wxsim chat`'s `/click` and `/scan` (issue 14).
 @Suite struct ScanCommandsTests {

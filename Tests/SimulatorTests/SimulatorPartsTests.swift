@@ -1,9 +1,9 @@
 import ArgumentParser
 import Shared
 import Testing
-@testable import WeChatFake
 
 @testable import Simulator
+@testable import WeChatFake
 
 /// The small parts of `wxsim` with rules of their own: percentiles, chat commands, message flags.
 @Suite struct SimulatorPartsTests {
@@ -38,13 +38,17 @@ import Testing
     }
 
     @Test func chatLineShowsDeliveriesAndRefusals() {
-        let delivered = FakeWeChatReply(seq: 3, call: FakeWeChatCall(
-            path: FakeWeChatAPI.sendPath, status: 200, errcode: 0, appID: "wx", message: .init(toUser: "o1", content: .text("hi")), body: "",
-            receivedAt: 3_600_000 + 61_000))
+        let delivered = FakeWeChatReply(
+            seq: 3,
+            call: FakeWeChatCall(
+                path: FakeWeChatAPI.sendPath, status: 200, errcode: 0, appID: "wx", message: .init(toUser: "o1", content: .text("hi")), body: "",
+                receivedAt: 3_600_000 + 61_000))
         #expect(ChatLine.reply(delivered) == "01:01:01  ← o1  hi")
-        let refused = FakeWeChatReply(seq: 4, call: FakeWeChatCall(
-            path: FakeWeChatAPI.sendPath, status: 200, errcode: 45015, appID: "wx", message: .init(toUser: "o2", content: .text("x")), body: "",
-            receivedAt: 0))
+        let refused = FakeWeChatReply(
+            seq: 4,
+            call: FakeWeChatCall(
+                path: FakeWeChatAPI.sendPath, status: 200, errcode: 45015, appID: "wx", message: .init(toUser: "o2", content: .text("x")), body: "",
+                receivedAt: 0))
         #expect(ChatLine.reply(refused).hasPrefix("00:00:00  ✗ o2  errcode 45015"))
     }
 }

@@ -20,7 +20,7 @@ import WeChatFake
         return result
     }
 
-    let message = SimulatedMessage(from: "o_user-1", to: "gh_account", kind: .text("你好 <b>&]]> 👋"), msgID: 1234567890123456, createTime: 1_714_036_504)
+    let message = SimulatedMessage(from: "o_user-1", to: "gh_account", kind: .text("你好 <b>&]]> 👋"), msgID: 1_234_567_890_123_456, createTime: 1_714_036_504)
 
     @Test func plaintextPushIsSignedAndParsesBackToTheSameMessage() throws {
         let pusher = try WeChatPusher(endpoint: "http://127.0.0.1:8080/wechat", token: Self.token, appID: Self.appID)

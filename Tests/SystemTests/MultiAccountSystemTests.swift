@@ -14,13 +14,13 @@ import WeChatFake
     static func accountsFile() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("system-accounts-\(UInt64.random(in: 0...UInt64.max)).yaml").path
         try """
-            accounts:
-              - appid: \(shop)
-                name: shop
-                original_id: gh_shop
-                token: \(shopToken)
-                secret_env: SHOP_SECRET
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        accounts:
+          - appid: \(shop)
+            name: shop
+            original_id: gh_shop
+            token: \(shopToken)
+            secret_env: SHOP_SECRET
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 

@@ -91,8 +91,9 @@ import WeChatFake
         #expect(settled, "\(fixture.logTail())", sourceLocation: sourceLocation)
         let sent = fixture.replyCounts()
         for text in expected {
-            #expect((passive[text] ?? 0) + (sent[text] ?? 0) == 1, "\(text): \(passive[text] ?? 0) passive, \(sent[text] ?? 0) by customer service",
-                    sourceLocation: sourceLocation)
+            #expect(
+                (passive[text] ?? 0) + (sent[text] ?? 0) == 1, "\(text): \(passive[text] ?? 0) passive, \(sent[text] ?? 0) by customer service",
+                sourceLocation: sourceLocation)
         }
         return passive
     }

@@ -19,13 +19,15 @@ extension SystemTests {
                 let port = try Loopback.freePort()
                 let base = "http://127.0.0.1:\(port)"
                 let publicURL = publicURL ?? "http://relay.test"
-                let process = try ServiceProcess("web", environment: [
-                    "REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": "web-secret",
-                    "WECHAT_API_BASE": fake.baseURL, "WECHAT_OPEN_BASE": fake.baseURL, "WEB_HOST": "127.0.0.1", "WEB_PORT": String(port),
-                    // All processes stand behind one public name, as behind a load balancer.
-                    "WEB_PUBLIC_URL": publicURL, "WEB_ALLOWED_RETURN": publicURL, "WEB_JSSDK_DOMAINS": "https://app.example.com",
-                    "WEB_SESSION_SECRET": sessionSecret,
-                ])
+                let process = try ServiceProcess(
+                    "web",
+                    environment: [
+                        "REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": "web-secret",
+                        "WECHAT_API_BASE": fake.baseURL, "WECHAT_OPEN_BASE": fake.baseURL, "WEB_HOST": "127.0.0.1", "WEB_PORT": String(port),
+                        // All processes stand behind one public name, as behind a load balancer.
+                        "WEB_PUBLIC_URL": publicURL, "WEB_ALLOWED_RETURN": publicURL, "WEB_JSSDK_DOMAINS": "https://app.example.com",
+                        "WEB_SESSION_SECRET": sessionSecret,
+                    ])
                 webs.append((process, base))
             }
             for (process, base) in webs {
@@ -105,18 +107,20 @@ extension SystemTests {
             for (process, _) in webs { #expect(!process.log.contains("FAKECODE"), "a code reached the log") }
             await fake.stop()
         }
-    
+
         @Test func wxsimOAuthSignsInAsTheBrowserWouldAndFailsWhenTheUserRefuses() async throws {
             let appID = "wxwebsys\(UInt32.random(in: 0...UInt32.max))"
             let fake = FakeWeChatAPI(apps: [appID: "web-secret"])
             try await fake.start()
             let port = try Loopback.freePort()
             let base = "http://127.0.0.1:\(port)"
-            let process = try ServiceProcess("web", environment: [
-                "REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": "web-secret",
-                "WECHAT_API_BASE": fake.baseURL, "WECHAT_OPEN_BASE": fake.baseURL, "WEB_HOST": "127.0.0.1", "WEB_PORT": String(port),
-                "WEB_SESSION_SECRET": Self.sessionSecret,
-            ])
+            let process = try ServiceProcess(
+                "web",
+                environment: [
+                    "REDIS_URL": try TestRedis.urlText(), "WECHAT_APPID": appID, "WECHAT_APPSECRET": "web-secret",
+                    "WECHAT_API_BASE": fake.baseURL, "WECHAT_OPEN_BASE": fake.baseURL, "WEB_HOST": "127.0.0.1", "WEB_PORT": String(port),
+                    "WEB_SESSION_SECRET": Self.sessionSecret,
+                ])
             defer { process.stop(signal: SIGTERM) }
             #expect(await eventually(seconds: 60) { (try? await Self.status(of: "\(base)/healthz")) == 200 }, "\(process.log)")
 

@@ -38,10 +38,11 @@ public final class RedisServerProcess: Sendable {
     /// Starts (or restarts) the server on the same port and data directory and waits until it answers.
     public func start() async throws {
         let executable = try Self.redisServerExecutable()
-        let arguments = [
-            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path,
-        ] + extraArguments
+        let arguments =
+            [
+                "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path,
+            ] + extraArguments
         try await offThePool { try self.launch(executable, arguments: arguments) }
         try await waitUntilListening()
     }
@@ -64,7 +65,12 @@ public final class RedisServerProcess: Sendable {
 
     /// Stops the server: SIGKILL models a crash, SIGTERM a clean shutdown. Waits until it has exited.
     public func stop(signal: Int32 = SIGKILL) {
-        guard let child = process.withLock({ current -> Process? in defer { current = nil }; return current }) else { return }
+        guard
+            let child = process.withLock({ current -> Process? in
+                defer { current = nil }
+                return current
+            })
+        else { return }
         kill(child.processIdentifier, signal)
         child.waitUntilExit()
     }

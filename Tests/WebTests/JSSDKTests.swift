@@ -2,11 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOHTTP1
 import HummingbirdTesting
+import NIOHTTP1
 import Shared
-import Testing
 import TestSupport
+import Testing
 import WeChatFake
 
 @testable import Web

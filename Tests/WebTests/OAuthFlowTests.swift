@@ -2,12 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOHTTP1
 import HummingbirdTesting
 import JWTKit
+import NIOHTTP1
 import Shared
-import Testing
 import TestSupport
+import Testing
 import WeChatFake
 
 @testable import Web

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import NIOHTTP1
 import HummingbirdTesting
 import Logging
+import NIOHTTP1
 import Shared
 import TestSupport
 import Testing

@@ -45,12 +45,13 @@ struct IngressMetrics: Sendable {
 
     /// The event names the dropped-events label may take, as WeChat spells them, by their lower-case
     /// form; any other name counts as `other`.
-    static let knownEvents: [String: String] = Dictionary(uniqueKeysWithValues: [
-        "subscribe", "unsubscribe", "SCAN", "LOCATION", "CLICK", "VIEW", "scancode_push", "scancode_waitmsg",
-        "pic_sysphoto", "pic_photo_or_album", "pic_weixin", "location_select", "view_miniprogram",
-        "TEMPLATESENDJOBFINISH", "MASSSENDJOBFINISH", "subscribe_msg_popup_event", "subscribe_msg_change_event",
-        "subscribe_msg_sent_event", "kf_create_session", "kf_close_session", "kf_switch_session",
-    ].map { ($0.lowercased(), $0) })
+    static let knownEvents: [String: String] = Dictionary(
+        uniqueKeysWithValues: [
+            "subscribe", "unsubscribe", "SCAN", "LOCATION", "CLICK", "VIEW", "scancode_push", "scancode_waitmsg",
+            "pic_sysphoto", "pic_photo_or_album", "pic_weixin", "location_select", "view_miniprogram",
+            "TEMPLATESENDJOBFINISH", "MASSSENDJOBFINISH", "subscribe_msg_popup_event", "subscribe_msg_change_event",
+            "subscribe_msg_sent_event", "kf_create_session", "kf_close_session", "kf_switch_session",
+        ].map { ($0.lowercased(), $0) })
 
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory

@@ -72,7 +72,8 @@ struct SpoolDrainer: Service {
                     var outcomes: [EnqueueOutcome] = []
                     // Each account's messages into its own queue, in their order.
                     for (appID, group) in Self.byAccount(messages) {
-                        let target = appID.map { InboundQueue(redis: queue.redis, keys: QueueKeys(appID: $0), dedupWindowSeconds: queue.dedupWindowSeconds, maximumLength: queue.maximumLength) } ?? queue
+                        let target =
+                            appID.map { InboundQueue(redis: queue.redis, keys: QueueKeys(appID: $0), dedupWindowSeconds: queue.dedupWindowSeconds, maximumLength: queue.maximumLength) } ?? queue
                         outcomes += try await target.enqueue(group)
                         if outcomes.contains(.full) { break }
                     }

@@ -1,6 +1,5 @@
-import Yams
-
 import Foundation
+import Yams
 
 /// Reads the accounts file (`WECHAT_ACCOUNTS`): every Official Account one deployment serves.
 ///

@@ -56,8 +56,9 @@ public struct PassiveReplyBoard: Sendable {
 
     /// Counts a delivery of `dedupKey` seen by ingress `instance` and creates `waiting` if there is no state.
     public func arrive(_ dedupKey: String, instance: String) async throws(RedisError) -> Arrival {
-        let reply = try await redis.run(PassiveReplyScripts.arrive, keys: [RedisArgument(keys.passiveState(dedupKey))],
-                                        arguments: [RedisArgument(instance), RedisArgument(stateSeconds)])
+        let reply = try await redis.run(
+            PassiveReplyScripts.arrive, keys: [RedisArgument(keys.passiveState(dedupKey))],
+            arguments: [RedisArgument(instance), RedisArgument(stateSeconds)])
         let values = reply.array ?? []
         guard values.count == 3, let state = values[0].string.flatMap(PassiveState.init(rawValue:)) else {
             throw .unexpectedReply("passive arrive: \(reply)")
@@ -113,8 +114,10 @@ public struct PassiveReplyBoard: Sendable {
     /// Tells the waiting ingress processes that `dedupKey`'s answer is ready.
     public func wake(_ instances: [String], dedupKey: String) async throws(RedisError) {
         let commands = instances.flatMap { instance in
-            [RedisCommand("RPUSH", RedisArgument(Self.wakeKey(instance: instance)), RedisArgument(wakeToken(dedupKey))),
-             RedisCommand("EXPIRE", RedisArgument(Self.wakeKey(instance: instance)), RedisArgument(stateSeconds))]
+            [
+                RedisCommand("RPUSH", RedisArgument(Self.wakeKey(instance: instance)), RedisArgument(wakeToken(dedupKey))),
+                RedisCommand("EXPIRE", RedisArgument(Self.wakeKey(instance: instance)), RedisArgument(stateSeconds)),
+            ]
         }
         _ = try await redis.pipeline(commands)
     }

@@ -19,7 +19,8 @@ extension InboundEvent {
         case "scancode_push", "scancode_waitmsg":
             let info = message.field("ScanCodeInfo")
             let (type, result) = (info?["ScanType"] ?? "", info?["ScanResult"] ?? "")
-            self = name.lowercased() == "scancode_push"
+            self =
+                name.lowercased() == "scancode_push"
                 ? .scanCodePush(key: key, scanType: type, scanResult: result)
                 : .scanCodeWaitMsg(key: key, scanType: type, scanResult: result)
         case "pic_sysphoto": self = .picSysPhoto(key: key, pictureMD5s: Self.pictures(message))

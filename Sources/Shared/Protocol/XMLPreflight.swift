@@ -76,8 +76,10 @@ enum XMLPreflight {
     /// `XMLParser`, the parser used before ``XMLTreeReader``, crashed on one without data, `<?pi?>`;
     /// found by Fuzz/FuzzXML).
     static func rejectDeclarations(_ bytes: [UInt8]) throws(WeChatXMLError) {
-        let cdataOpen = Array("<![CDATA[".utf8), cdataClose = Array("]]>".utf8)
-        let commentOpen = Array("<!--".utf8), commentClose = Array("-->".utf8)
+        let cdataOpen = Array("<![CDATA[".utf8)
+        let cdataClose = Array("]]>".utf8)
+        let commentOpen = Array("<!--".utf8)
+        let commentClose = Array("-->".utf8)
         let piClose = Array("?>".utf8)
         var index = 0
         while index < bytes.count {

@@ -110,7 +110,11 @@ public final class RedisClient: Service, Sendable {
     }
 
     private func leaseBlockingConnection() async -> RedisConnection? {
-        enum Lease { case ready(RedisConnection), create(Int), wait, closed }
+        enum Lease {
+            case ready(RedisConnection)
+            case create(Int)
+            case wait, closed
+        }
         let lease = blocking.withLock { state -> Lease in
             if state.isClosed { return .closed }
             if let connection = state.idle.popLast() { return .ready(connection) }
@@ -141,7 +145,10 @@ public final class RedisClient: Service, Sendable {
     }
 
     private func returnBlockingConnection(_ connection: RedisConnection) {
-        enum Return { case handOver(CheckedContinuation<RedisConnection?, Never>), kept, close }
+        enum Return {
+            case handOver(CheckedContinuation<RedisConnection?, Never>)
+            case kept, close
+        }
         let next = blocking.withLock { state -> Return in
             if state.isClosed { return .close }
             if !state.waiting.isEmpty { return .handOver(state.waiting.removeFirst()) }

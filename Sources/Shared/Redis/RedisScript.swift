@@ -29,7 +29,7 @@ extension RedisClient {
     public func run(_ script: RedisScript, keys: [RedisArgument] = [], arguments: [RedisArgument] = []) async throws(RedisError) -> RESPValue {
         do {
             return try await send(script.evalSHA(keys: keys, arguments: arguments))
-        } catch where error.serverErrorCode == "NOSCRIPT" {
+        } catch  where error.serverErrorCode == "NOSCRIPT" {
             return try await send(script.eval(keys: keys, arguments: arguments))
         }
     }

@@ -68,7 +68,9 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
             guard let close = rest.firstIndex(of: "]") else { throw .invalidURL("unclosed '[' in an IPv6 host") }
             host = rest[rest.index(after: rest.startIndex)..<close]
             let after = rest[rest.index(after: close)...]
-            if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                portText = after.dropFirst()
+            } else if !after.isEmpty {
                 throw .invalidURL("unexpected text after the IPv6 host")
             }
         } else if let colon = rest.firstIndex(of: ":") {

@@ -52,12 +52,12 @@ public final class AccessTokenProvider: Sendable {
         let first = try await token()
         do {
             return try await call(first)
-        } catch where error.retryClass == .refreshToken {
+        } catch  where error.retryClass == .refreshToken {
             await invalidate(first)
             let second = try await token(excluding: first)
             do {
                 return try await call(second)
-            } catch where error.retryClass == .refreshToken {
+            } catch  where error.retryClass == .refreshToken {
                 await invalidate(second)
                 throw error
             }

@@ -75,10 +75,12 @@ public final class SharedCredential: Sendable {
     /// A valid value: from memory, from Redis, or fetched under the lock. Never returns `excluding` (the
     /// value that just failed), so a caller that reports a failure gets a different one or an error.
     public func value(excluding failed: String? = nil) async throws(WeChatAPIError) -> String {
-        if failed == nil, let cached = local.withLock({ entry -> String? in
-            guard let entry, entry.until > .now else { return nil }
-            return entry.value
-        }) {
+        if failed == nil,
+            let cached = local.withLock({ entry -> String? in
+                guard let entry, entry.until > .now else { return nil }
+                return entry.value
+            })
+        {
             return cached
         }
         let deadline = ContinuousClock.now + lockLease + .seconds(2)

@@ -137,4 +137,3 @@ public struct WeChatAPIClient: Sendable {
         (try? Array(JSONEncoder().encode(value))) ?? []
     }
 }
-

@@ -1,10 +1,9 @@
 import ArgumentParser
 import Logging
-import Shared
 import ServiceLifecycle
+import Shared
 import UnixSignals
 import WeChatFake
-
 
 /// `wxsim api`: the fake `api.weixin.qq.com` (the same ``FakeWeChatAPI`` the tests use) for every
 /// ``DemoAccount`` and the configured AppID, printing every reply it receives as a chat line, with fault
@@ -95,7 +94,9 @@ struct APICommand: AsyncParsableCommand {
         }
         let others = DemoAccount.all.filter { $0.appID != app }
             .map { "\($0.appID) (\($0.name)\(unverifiedAppIDs.contains($0.appID) ? ", unverified" : ""))" }.joined(separator: ", ")
-        Console.line("wxsim api: fake api.weixin.qq.com on http://\(host):\(bound) for AppID \(app) and the demo accounts \(others); set WECHAT_API_BASE=http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)")
+        Console.line(
+            "wxsim api: fake api.weixin.qq.com on http://\(host):\(bound) for AppID \(app) and the demo accounts \(others); set WECHAT_API_BASE=http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"
+        )
         // Until SIGINT or SIGTERM (ServiceGroup traps them, as in the services).
         let waiter = ServiceGroup(configuration: .init(services: [UntilShutdown()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try? await waiter.run()

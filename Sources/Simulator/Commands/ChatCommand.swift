@@ -3,7 +3,6 @@ import AsyncHTTPClient
 import Shared
 import WeChatFake
 
-
 /// `wxsim chat`: an interactive chat as one WeChat user. Each line typed is pushed to the ingress;
 /// each reply that reaches the fake API (`wxsim api`) prints back, and so does a passive reply in the
 /// ingress's answer (decrypted in safe mode). Pushes are delivered like WeChat: again after `--timeout`

@@ -1,10 +1,9 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import Shared
 import WeChatFake
-
-import Foundation
 
 /// `wxsim load`: drives the ingress like many WeChat users at once and measures, end to end, the time
 /// from each POST to the matching customer-service call at the fake API, and replies per second.

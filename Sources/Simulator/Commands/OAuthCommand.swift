@@ -131,7 +131,14 @@ struct OAuthCommand: AsyncParsableCommand {
         var text = ""
         var inTag = false
         for character in String(decoding: body.prefix(4096), as: UTF8.self) {
-            if character == "<" { inTag = true } else if character == ">" { inTag = false; text += " " } else if !inTag { text.append(character) }
+            if character == "<" {
+                inTag = true
+            } else if character == ">" {
+                inTag = false
+                text += " "
+            } else if !inTag {
+                text.append(character)
+            }
         }
         return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }

@@ -24,10 +24,13 @@ struct LoadReport: Sendable, Codable {
         """
         wxsim load: \(count) messages from \(users) users, target \(targetRate > 0 ? "\(Int(targetRate))/s" : "as fast as possible"), sent at \(Int(achievedRate.rounded()))/s
           ingress: \(accepted) accepted, \(refused) refused, \(failed) failed; answer \(ingressAnswer.text)
-        """ + (postOnly ? "" : """
+        """
+            + (postOnly
+                ? ""
+                : """
 
-          replies: \(replied) of \(accepted) (\(missing) missing, \(duplicates) duplicate), \(Int(repliesPerSecond.rounded()))/s
-          POST → customer-service call: \(endToEnd.text)
-        """)
+                  replies: \(replied) of \(accepted) (\(missing) missing, \(duplicates) duplicate), \(Int(repliesPerSecond.rounded()))/s
+                  POST → customer-service call: \(endToEnd.text)
+                """)
     }
 }

@@ -12,9 +12,10 @@ struct AccountOptions: ParsableArguments {
     @Option(name: .customLong("to"), help: "The account's URL, as set in the WeChat console (with --account: the base /{appid} is added to).")
     var endpoint = Self.defaultEndpoint
 
-    @Option(help: ArgumentHelp(
-        "An account by name or AppID: an entry of the accounts file, else a demo account (\(DemoAccount.all.map(\.name).joined(separator: ", "))).",
-        valueName: "name|appid"))
+    @Option(
+        help: ArgumentHelp(
+            "An account by name or AppID: an entry of the accounts file, else a demo account (\(DemoAccount.all.map(\.name).joined(separator: ", "))).",
+            valueName: "name|appid"))
     var account: String?
 
     @Option(name: .customLong("accounts"), help: "The accounts file --account reads (WECHAT_ACCOUNTS; neither: the demo accounts).")
@@ -63,10 +64,11 @@ struct AccountOptions: ParsableArguments {
                 encodingAESKey: mode == .plaintext ? nil : chosen.aesKey, mode: mode,
                 originalID: chosen.originalID ?? Self.unknownOriginalID)
         }
-        let given = EnvironmentReader(environment.merging(
-            [("WECHAT_TOKEN", token), ("WECHAT_APPID", appID), ("WECHAT_AES_KEY", aesKey), ("WECHAT_ORIGINAL_ID", originalID)]
-                .compactMap { name, value in value.map { (name, $0) } },
-            uniquingKeysWith: { _, flag in flag }))
+        let given = EnvironmentReader(
+            environment.merging(
+                [("WECHAT_TOKEN", token), ("WECHAT_APPID", appID), ("WECHAT_AES_KEY", aesKey), ("WECHAT_ORIGINAL_ID", originalID)]
+                    .compactMap { name, value in value.map { (name, $0) } },
+                uniquingKeysWith: { _, flag in flag }))
         let usesDemo = given.string("WECHAT_APPID") == nil
         let key = given.string("WECHAT_AES_KEY") ?? (usesDemo ? DemoAccount.encodingAESKey : nil)
         return try WeChatPusher(

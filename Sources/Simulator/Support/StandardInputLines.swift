@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Lines typed on standard input as an async sequence. `readLine()` blocks, so it runs on a thread of
 /// its own, never on a Swift concurrency thread; the sequence ends at end of input (Ctrl-D).

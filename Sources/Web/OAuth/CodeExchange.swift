@@ -66,7 +66,7 @@ struct CodeExchange: Sendable {
         let grant: WebAuthGrant
         do throws(WeChatAPIError) {
             grant = try await client.exchange(code: code)
-        } catch where error.errcode == 40029 || error.errcode == 40163 {
+        } catch  where error.errcode == 40029 || error.errcode == 40163 {
             await finish(key, CodeExchangeRecord(state: state, phase: .failed, failure: "code"))
             return .expiredCode(flow)
         } catch {

@@ -55,7 +55,7 @@ struct WebUserProfiles: Sendable {
         }
         do throws(WeChatAPIError) {
             return .profile(try await client.userInfo(accessToken: accessToken, openID: openID))
-        } catch where !refreshed && [40001, 42001].contains(error.errcode ?? 0) {
+        } catch  where !refreshed && [40001, 42001].contains(error.errcode ?? 0) {
             switch await refresh(key: key, refreshToken: refreshToken) {
             case .success(let token):
                 do throws(WeChatAPIError) {
@@ -81,7 +81,7 @@ struct WebUserProfiles: Sendable {
             // HSET keeps the key's TTL: a refresh does not extend the 30 days (WeChat's docs disagree whether it does).
             _ = try? await redis.send(RedisCommand(["HSET", key] + fields(of: grant)))
             return .success(grant.accessToken)
-        } catch where error.errcode == 40030 {
+        } catch  where error.errcode == 40030 {
             _ = try? await redis.send("DEL", key)
             return .failure(RefreshFailure(outcome: .reauthorize("the refresh token expired (40030); sign in again")))
         } catch {

@@ -38,19 +38,24 @@ struct WebMetrics: Sendable {
             refusals[refusal] = CoreMetrics.Counter(label: "wechat_web_oauth_refused_total", dimensions: [("reason", refusal.rawValue)], factory: factory)
         }
         self.refusals = refusals
-        signatures = Dictionary(uniqueKeysWithValues: [true, false].map { signed in
-            (signed, CoreMetrics.Counter(label: "wechat_web_jssdk_signatures_total", dimensions: [("outcome", signed ? "signed" : "refused")], factory: factory))
-        })
+        signatures = Dictionary(
+            uniqueKeysWithValues: [true, false].map { signed in
+                (signed, CoreMetrics.Counter(label: "wechat_web_jssdk_signatures_total", dimensions: [("outcome", signed ? "signed" : "refused")], factory: factory))
+            })
     }
 
     /// What became of a callback's code.
     enum Exchange: String, CaseIterable {
-        case exchanged, reused, expiredCode = "expired_code", failed
+        case exchanged, reused
+        case expiredCode = "expired_code"
+        case failed
     }
 
     /// Why a sign-in was refused.
     enum Refusal: String, CaseIterable {
-        case state, returnURL = "return_url", declined
+        case state
+        case returnURL = "return_url"
+        case declined
     }
 
     func record(_ exchange: Exchange) {

@@ -55,7 +55,8 @@ struct AccountWorker: Sendable {
         let sender = CustomerServiceSender(tokens: tokens, api: client) { path, duration, errcode in
             metrics.recordAPICall(path: path, duration: duration, errcode: errcode)
         }
-        let profiles = settings.userProfile
+        let profiles =
+            settings.userProfile
             ? ProfileStore(
                 api: AccountAPI(tokens: tokens, client: WeChatAPIClient(baseURL: configuration.apiBase, httpClient: httpClient, timeout: settings.userProfileTimeout)),
                 redis: redis, keys: keys, ttl: settings.userProfileTTL, metrics: metrics)

@@ -18,7 +18,9 @@ struct DeadLettersCommand: AsyncParsableCommand {
             defer { redis.close() }
             let letters = try await DeadLetters(redis: redis, keys: keys).list(count: count)
             for letter in letters {
-                print("\(letter.id)  reason=\(letter.reason)  errcode=\(letter.errcode.isEmpty ? "-" : letter.errcode)  attempts=\(letter.attempts)  user=\(DedupKey.maskOpenID(letter.user))  key=\(letter.dedupKey)  \(letter.detail)")
+                print(
+                    "\(letter.id)  reason=\(letter.reason)  errcode=\(letter.errcode.isEmpty ? "-" : letter.errcode)  attempts=\(letter.attempts)  user=\(DedupKey.maskOpenID(letter.user))  key=\(letter.dedupKey)  \(letter.detail)"
+                )
             }
             print("\(letters.count) dead letters shown")
         }

@@ -86,14 +86,20 @@ struct ConsumerService: Service {
                 for lease in grant.leases {
                     board.hold(lease)
                     slots += 1
-                    group.addTask { await serve(lease); return .slot }
+                    group.addTask {
+                        await serve(lease)
+                        return .slot
+                    }
                 }
                 slots -= await collectFinished(&group)
             }
             if slots > 0 {
                 logger.info("shutting down: waiting for \(slots) users in flight (at most \(shutdownGrace))")
                 let grace = shutdownGrace
-                group.addTask { try? await Task.sleep(for: grace); return .deadline }
+                group.addTask {
+                    try? await Task.sleep(for: grace)
+                    return .deadline
+                }
                 while slots > 0, let child = await group.next() {
                     switch child {
                     case .slot: slots -= 1

@@ -219,7 +219,8 @@ struct MessageProcessor: Sendable {
             })
             guard case .done(let next) = completion else { return Step(outcome: .fenced) }
             logger.warning(
-                "dead-lettered a message of \(DedupKey.maskOpenID(lease.user)) (\(fields.reason.rawValue)\(fields.errcode.map { ", errcode \($0)" } ?? ""), \(fields.attempts) attempts): \(fields.detail)")
+                "dead-lettered a message of \(DedupKey.maskOpenID(lease.user)) (\(fields.reason.rawValue)\(fields.errcode.map { ", errcode \($0)" } ?? ""), \(fields.attempts) attempts): \(fields.detail)"
+            )
             return Step(outcome: .deadLettered(reason: fields.reason), next: next)
         } catch {
             return Step(outcome: .leftPending)

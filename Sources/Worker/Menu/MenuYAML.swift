@@ -16,12 +16,14 @@ enum MenuYAML {
     }
 
     private static func buttons(_ buttons: [MenuButton]) -> Node {
-        Node.sequence(Node.Sequence(buttons.map { button in
-            var pairs: [(Node, Node)] = MenuButton.fieldNames.compactMap { field in
-                button.fields[field].map { (Node(field), Node($0, Tag(.str))) }
-            }
-            if button.isParent { pairs.append((Node("sub_button"), self.buttons(button.subButtons))) }
-            return Node.mapping(Node.Mapping(pairs))
-        }))
+        Node.sequence(
+            Node.Sequence(
+                buttons.map { button in
+                    var pairs: [(Node, Node)] = MenuButton.fieldNames.compactMap { field in
+                        button.fields[field].map { (Node(field), Node($0, Tag(.str))) }
+                    }
+                    if button.isParent { pairs.append((Node("sub_button"), self.buttons(button.subButtons))) }
+                    return Node.mapping(Node.Mapping(pairs))
+                }))
     }
 }

@@ -72,17 +72,17 @@ enum ReachScripts {
     static let override = RedisScript(
         QueueLua.now + "\n"
             + """
-        if ARGV[1] == 'spent' then
-          redis.call('HSET', KEYS[1], 'ml', 0, 'el', 0)
-          local mu = tonumber(redis.call('HGET', KEYS[1], 'mu') or '0')
-          local eu = tonumber(redis.call('HGET', KEYS[1], 'eu') or '0')
-          if mu <= now and eu <= now then redis.call('HSET', KEYS[1], 'eu', now + 60000) end
-        else
-          redis.call('HSET', KEYS[1], 'mu', 0, 'eu', 0, 'ml', 0, 'el', 0)
-        end
-        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
-        return 1
-        """)
+            if ARGV[1] == 'spent' then
+              redis.call('HSET', KEYS[1], 'ml', 0, 'el', 0)
+              local mu = tonumber(redis.call('HGET', KEYS[1], 'mu') or '0')
+              local eu = tonumber(redis.call('HGET', KEYS[1], 'eu') or '0')
+              if mu <= now and eu <= now then redis.call('HSET', KEYS[1], 'eu', now + 60000) end
+            else
+              redis.call('HSET', KEYS[1], 'mu', 0, 'eu', 0, 'ml', 0, 'el', 0)
+            end
+            redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+            return 1
+            """)
 
     /// USE-GRANT: one one-time subscribe acceptance of a template, if there is one. KEYS: 1 the user's
     /// grants. ARGV: 1 template_id. Answers 1 when one was taken.

@@ -3,11 +3,11 @@ import Shared
 import TestSupport
 import Testing
 
+@testable import Ingress
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import Ingress
 
 /// Issue 12, item 3: a real ingress opens and replays a spool far larger than its memory budget with
 /// bounded memory: its peak RSS stays within 16 MiB of an ingress that started with an empty spool.
@@ -63,7 +63,9 @@ import Glibc
         #expect(drained, "\(ingress.process.log.suffix(2_000))")
         #expect(await eventually(seconds: 30) { (try? FileManager.default.contentsOfDirectory(atPath: base + "/big"))?.contains { $0.hasPrefix("drain-") } == false })
         let peakKiB = Self.peakRSS(ingress.process)
-        print("spool memory: \(spoolBytes >> 20) MiB spool, \(count) records; peak RSS \(peakKiB / 1024) MiB opening and replaying it, \(baselineKiB / 1024) MiB with an empty spool (+\((peakKiB - baselineKiB) / 1024) MiB)")
+        print(
+            "spool memory: \(spoolBytes >> 20) MiB spool, \(count) records; peak RSS \(peakKiB / 1024) MiB opening and replaying it, \(baselineKiB / 1024) MiB with an empty spool (+\((peakKiB - baselineKiB) / 1024) MiB)"
+        )
         #expect(peakKiB > 0 && baselineKiB > 0)
         #expect(peakKiB - baselineKiB <= 16 * 1024, "peak \(peakKiB) KiB against a baseline of \(baselineKiB) KiB")
     }

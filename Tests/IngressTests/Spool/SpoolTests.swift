@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import Shared
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Ingress
@@ -13,8 +13,9 @@ import Testing
     }
 
     static func message(_ index: Int, key: String? = nil) -> QueuedMessage {
-        QueuedMessage(dedupKey: key ?? "msg-\(index)", receivedAtMillis: 1_700_000_000_000 + Int64(index), envelopeVersion: 1,
-                      body: Array("{\"n\":\(index),\"text\":\"你好 👋\"}".utf8))
+        QueuedMessage(
+            dedupKey: key ?? "msg-\(index)", receivedAtMillis: 1_700_000_000_000 + Int64(index), envelopeVersion: 1,
+            body: Array("{\"n\":\(index),\"text\":\"你好 👋\"}".utf8))
     }
 
     static func readAll(_ spool: Spool) async -> [QueuedMessage] {

@@ -3,11 +3,11 @@ import Shared
 import TestSupport
 import Testing
 
+@testable import Ingress
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import Ingress
 
 /// Issue 11 (ordering), the ingress half: while its spool still holds messages, an ingress spools new
 /// pushes behind them instead of sending them to Redis ahead of them, so Redis receives one ingress's

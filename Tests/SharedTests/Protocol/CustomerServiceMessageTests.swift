@@ -25,26 +25,33 @@ import Testing
         #expect(json(.text("Hello World")) == #"{"msgtype":"text","text":{"content":"Hello World"},"touser":"OPENID"}"#)
         #expect(json(.image(mediaID: "M")) == #"{"image":{"media_id":"M"},"msgtype":"image","touser":"OPENID"}"#)
         #expect(json(.voice(mediaID: "M")) == #"{"msgtype":"voice","touser":"OPENID","voice":{"media_id":"M"}}"#)
-        #expect(json(.video(mediaID: "M", thumbMediaID: "T", title: "t", description: "d"))
-            == #"{"msgtype":"video","touser":"OPENID","video":{"description":"d","media_id":"M","thumb_media_id":"T","title":"t"}}"#)
-        #expect(json(.music(.init(title: "t", description: "d", musicURL: "http://m", hqMusicURL: "http://hq", thumbMediaID: "T")))
-            == #"{"msgtype":"music","music":{"description":"d","hqmusicurl":"http://hq","musicurl":"http://m","thumb_media_id":"T","title":"t"},"touser":"OPENID"}"#)
-        #expect(json(.news(.init(title: "t", description: "d", url: "http://u", picURL: "http://p")))
-            == #"{"msgtype":"news","news":{"articles":[{"description":"d","picurl":"http://p","title":"t","url":"http://u"}]},"touser":"OPENID"}"#)
+        #expect(
+            json(.video(mediaID: "M", thumbMediaID: "T", title: "t", description: "d"))
+                == #"{"msgtype":"video","touser":"OPENID","video":{"description":"d","media_id":"M","thumb_media_id":"T","title":"t"}}"#)
+        #expect(
+            json(.music(.init(title: "t", description: "d", musicURL: "http://m", hqMusicURL: "http://hq", thumbMediaID: "T")))
+                == #"{"msgtype":"music","music":{"description":"d","hqmusicurl":"http://hq","musicurl":"http://m","thumb_media_id":"T","title":"t"},"touser":"OPENID"}"#)
+        #expect(
+            json(.news(.init(title: "t", description: "d", url: "http://u", picURL: "http://p")))
+                == #"{"msgtype":"news","news":{"articles":[{"description":"d","picurl":"http://p","title":"t","url":"http://u"}]},"touser":"OPENID"}"#)
         #expect(json(.mpnews(mediaID: "M")) == #"{"mpnews":{"media_id":"M"},"msgtype":"mpnews","touser":"OPENID"}"#)
         #expect(json(.mpnewsArticle(articleID: "A")) == #"{"mpnewsarticle":{"article_id":"A"},"msgtype":"mpnewsarticle","touser":"OPENID"}"#)
-        #expect(json(.menu(.init(headContent: "h", items: [.init(id: "101", content: "满意")], tailContent: "t")))
-            == #"{"msgmenu":{"head_content":"h","list":[{"content":"满意","id":"101"}],"tail_content":"t"},"msgtype":"msgmenu","touser":"OPENID"}"#)
+        #expect(
+            json(.menu(.init(headContent: "h", items: [.init(id: "101", content: "满意")], tailContent: "t")))
+                == #"{"msgmenu":{"head_content":"h","list":[{"content":"满意","id":"101"}],"tail_content":"t"},"msgtype":"msgmenu","touser":"OPENID"}"#)
         #expect(json(.wxcard(cardID: "C")) == #"{"msgtype":"wxcard","touser":"OPENID","wxcard":{"card_id":"C"}}"#)
-        #expect(json(.miniProgramPage(title: "t", appID: "wxa", pagePath: "p/i", thumbMediaID: "T"))
-            == #"{"miniprogrampage":{"appid":"wxa","pagepath":"p/i","thumb_media_id":"T","title":"t"},"msgtype":"miniprogrampage","touser":"OPENID"}"#)
+        #expect(
+            json(.miniProgramPage(title: "t", appID: "wxa", pagePath: "p/i", thumbMediaID: "T"))
+                == #"{"miniprogrampage":{"appid":"wxa","pagepath":"p/i","thumb_media_id":"T","title":"t"},"msgtype":"miniprogrampage","touser":"OPENID"}"#)
     }
 
     @Test func kfAccountAndOptionalFields() {
-        #expect(json(.text("hi"), kf: "test1@kftest")
-            == #"{"customservice":{"kf_account":"test1@kftest"},"msgtype":"text","text":{"content":"hi"},"touser":"OPENID"}"#)
-        #expect(json(.video(mediaID: "M", thumbMediaID: "T", title: nil, description: nil))
-            == #"{"msgtype":"video","touser":"OPENID","video":{"media_id":"M","thumb_media_id":"T"}}"#)
+        #expect(
+            json(.text("hi"), kf: "test1@kftest")
+                == #"{"customservice":{"kf_account":"test1@kftest"},"msgtype":"text","text":{"content":"hi"},"touser":"OPENID"}"#)
+        #expect(
+            json(.video(mediaID: "M", thumbMediaID: "T", title: nil, description: nil))
+                == #"{"msgtype":"video","touser":"OPENID","video":{"media_id":"M","thumb_media_id":"T"}}"#)
     }
 
     @Test func nonASCIIAndSlashesStayReadableAndNewlinesAreEscaped() {
@@ -58,8 +65,10 @@ import Testing
     }
 
     @Test func badBodiesAreTypedErrors() {
-        for body in ["", "{}", #"{"touser":"o","msgtype":"fax"}"#, #"{"touser":"o","msgtype":"text"}"#,
-            #"{"touser":"o","msgtype":"news","news":{"articles":[]}}"#] {
+        for body in [
+            "", "{}", #"{"touser":"o","msgtype":"fax"}"#, #"{"touser":"o","msgtype":"text"}"#,
+            #"{"touser":"o","msgtype":"news","news":{"articles":[]}}"#,
+        ] {
             #expect(throws: CustomerServiceMessageError.self, "\(body)") { try CustomerServiceMessage(jsonBody: Array(body.utf8)) }
         }
     }

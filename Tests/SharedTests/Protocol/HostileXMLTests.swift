@@ -34,8 +34,10 @@ import Testing
 
     @Test func processingInstructionsAreRefused() throws {
         // `<?pi?>` (no data) crashed swift-corelibs-foundation's XMLParser, the parser used before: found by Fuzz/FuzzXML.
-        for doc in ["<xml><?eTim?></xml>", "<xml><?pi data?></xml>", "<?pi?><xml/>", " <?xml version=\"1.0\"?><xml/>",
-            "<xml/><?xml version=\"1.0\"?>", "<?xml-stylesheet href=\"a\"?><xml/>"] {
+        for doc in [
+            "<xml><?eTim?></xml>", "<xml><?pi data?></xml>", "<?pi?><xml/>", " <?xml version=\"1.0\"?><xml/>",
+            "<xml/><?xml version=\"1.0\"?>", "<?xml-stylesheet href=\"a\"?><xml/>",
+        ] {
             #expect(throws: WeChatXMLError.processingInstructionNotAllowed, "\(doc)") { try WeChatXML.parse(doc) }
         }
         #expect(try WeChatXML.parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xml><A>1</A></xml>") == [XMLField("A", "1")])
@@ -46,7 +48,10 @@ import Testing
     @Test func undeclaredEntityReferenceIsRefused() {
         // Without a DTD an undeclared entity is a well-formedness error: libxml2's reader stops there.
         let error = #expect(throws: WeChatXMLError.self) { try WeChatXML.parse("<xml><Content>&xxe;</Content></xml>") }
-        guard case .malformed = error else { Issue.record("expected .malformed, got \(String(describing: error))"); return }
+        guard case .malformed = error else {
+            Issue.record("expected .malformed, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test func tenThousandDeepNesting() {

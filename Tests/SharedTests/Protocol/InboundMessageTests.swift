@@ -43,13 +43,15 @@ import Testing
     }
 
     @Test func link() throws {
-        #expect(try parse(WeChatFixtures.link).kind
-            == .link(title: "公众平台官网链接", description: "公众平台官网链接", url: "https://mp.weixin.qq.com/s?a=1&b=2"))
+        #expect(
+            try parse(WeChatFixtures.link).kind
+                == .link(title: "公众平台官网链接", description: "公众平台官网链接", url: "https://mp.weixin.qq.com/s?a=1&b=2"))
     }
 
     @Test func miniProgramPage() throws {
-        #expect(try parse(WeChatFixtures.miniProgramPage).kind
-            == .miniProgramPage(appID: "wxabc", title: "Title", pagePath: "pages/index", thumbURL: "http://x/t.jpg", thumbMediaID: "thumb"))
+        #expect(
+            try parse(WeChatFixtures.miniProgramPage).kind
+                == .miniProgramPage(appID: "wxabc", title: "Title", pagePath: "pages/index", thumbURL: "http://x/t.jpg", thumbMediaID: "thumb"))
     }
 
     @Test func unknownTypeIsKeptWithAllFields() throws {
@@ -85,16 +87,21 @@ import Testing
         #expect(try event(WeChatFixtures.picSysPhoto) == .picSysPhoto(key: "6", pictureMD5s: sums))
         #expect(try event(WeChatFixtures.picPhotoOrAlbum) == .picPhotoOrAlbum(key: "6", pictureMD5s: sums))
         #expect(try event(WeChatFixtures.picWeixin) == .picWeixin(key: "6", pictureMD5s: sums))
-        #expect(try event(WeChatFixtures.locationSelect)
-            == .locationSelect(key: "6", latitude: 23, longitude: 113, scale: 15, label: " 广州市海珠区客村艺苑路 106号", poiName: ""))
+        #expect(
+            try event(WeChatFixtures.locationSelect)
+                == .locationSelect(key: "6", latitude: 23, longitude: 113, scale: 15, label: " 广州市海珠区客村艺苑路 106号", poiName: ""))
         #expect(try event(WeChatFixtures.viewMiniProgram) == .viewMiniProgram(pagePath: "pages/index/index", menuID: "MENUID"))
     }
 
     @Test func jobFinishEvents() throws {
         #expect(try event(WeChatFixtures.templateSendJobFinish) == .templateSendJobFinish(msgID: "200163836", status: "success"))
         let mass = try parse(WeChatFixtures.massSendJobFinish)
-        #expect(mass.kind == .event(.massSendJobFinish(.init(
-            msgID: "1988", status: "err(30003)", totalCount: 100, filterCount: 80, sentCount: 75, errorCount: 5))))
+        #expect(
+            mass.kind
+                == .event(
+                    .massSendJobFinish(
+                        .init(
+                            msgID: "1988", status: "err(30003)", totalCount: 100, filterCount: 80, sentCount: 75, errorCount: 5))))
         // Nested results stay in the raw fields.
         let copyright = try #require(mass.field("CopyrightCheckResult"))
         #expect(copyright["CheckState"] == "2")
@@ -104,16 +111,22 @@ import Testing
     }
 
     @Test func subscribeMessageEvents() throws {
-        #expect(try event(WeChatFixtures.subscribeMsgPopup) == .subscribeMessagePopup([
-            .init(templateID: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", status: "accept", popupScene: "2"),
-            .init(templateID: "9nLIlbOQZC5Y89AZteFEux3WCXRRRG5Wfzkpssu4bLI", status: "reject", popupScene: "2"),
-        ]))
-        #expect(try event(WeChatFixtures.subscribeMsgChange) == .subscribeMessageChange([
-            .init(templateID: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", status: "reject")
-        ]))
-        #expect(try event(WeChatFixtures.subscribeMsgSent) == .subscribeMessageSent([
-            .init(templateID: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", msgID: "1700827132819554304", errorCode: "0", errorStatus: "success")
-        ]))
+        #expect(
+            try event(WeChatFixtures.subscribeMsgPopup)
+                == .subscribeMessagePopup([
+                    .init(templateID: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", status: "accept", popupScene: "2"),
+                    .init(templateID: "9nLIlbOQZC5Y89AZteFEux3WCXRRRG5Wfzkpssu4bLI", status: "reject", popupScene: "2"),
+                ]))
+        #expect(
+            try event(WeChatFixtures.subscribeMsgChange)
+                == .subscribeMessageChange([
+                    .init(templateID: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", status: "reject")
+                ]))
+        #expect(
+            try event(WeChatFixtures.subscribeMsgSent)
+                == .subscribeMessageSent([
+                    .init(templateID: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", msgID: "1700827132819554304", errorCode: "0", errorStatus: "success")
+                ]))
     }
 
     @Test func customerServiceSessionEvents() throws {

@@ -26,28 +26,32 @@ import Testing
     @Test func media() {
         #expect(reply(.image(mediaID: "M")).xml == head + "<MsgType><![CDATA[image]]></MsgType><Image><MediaId><![CDATA[M]]></MediaId></Image></xml>")
         #expect(reply(.voice(mediaID: "M")).xml == head + "<MsgType><![CDATA[voice]]></MsgType><Voice><MediaId><![CDATA[M]]></MediaId></Voice></xml>")
-        #expect(reply(.video(mediaID: "M", title: "T", description: nil)).xml
-            == head + "<MsgType><![CDATA[video]]></MsgType><Video><MediaId><![CDATA[M]]></MediaId><Title><![CDATA[T]]></Title></Video></xml>")
+        #expect(
+            reply(.video(mediaID: "M", title: "T", description: nil)).xml
+                == head + "<MsgType><![CDATA[video]]></MsgType><Video><MediaId><![CDATA[M]]></MediaId><Title><![CDATA[T]]></Title></Video></xml>")
     }
 
     @Test func music() {
         let music = PassiveReply.Music(title: "T", description: "D", musicURL: "http://m", hqMusicURL: "http://hq", thumbMediaID: "TH")
-        #expect(reply(.music(music)).xml == head + "<MsgType><![CDATA[music]]></MsgType><Music><Title><![CDATA[T]]></Title>"
-            + "<Description><![CDATA[D]]></Description><MusicUrl><![CDATA[http://m]]></MusicUrl><HQMusicUrl><![CDATA[http://hq]]></HQMusicUrl>"
-            + "<ThumbMediaId><![CDATA[TH]]></ThumbMediaId></Music></xml>")
+        #expect(
+            reply(.music(music)).xml == head + "<MsgType><![CDATA[music]]></MsgType><Music><Title><![CDATA[T]]></Title>"
+                + "<Description><![CDATA[D]]></Description><MusicUrl><![CDATA[http://m]]></MusicUrl><HQMusicUrl><![CDATA[http://hq]]></HQMusicUrl>"
+                + "<ThumbMediaId><![CDATA[TH]]></ThumbMediaId></Music></xml>")
     }
 
     @Test func news() {
         let article = PassiveReply.Article(title: "T", description: "D", picURL: "http://p", url: "http://u?a=1&b=2")
-        #expect(reply(.news(article)).xml == head + "<MsgType><![CDATA[news]]></MsgType><ArticleCount>1</ArticleCount><Articles><item>"
-            + "<Title><![CDATA[T]]></Title><Description><![CDATA[D]]></Description><PicUrl><![CDATA[http://p]]></PicUrl>"
-            + "<Url><![CDATA[http://u?a=1&b=2]]></Url></item></Articles></xml>")
+        #expect(
+            reply(.news(article)).xml == head + "<MsgType><![CDATA[news]]></MsgType><ArticleCount>1</ArticleCount><Articles><item>"
+                + "<Title><![CDATA[T]]></Title><Description><![CDATA[D]]></Description><PicUrl><![CDATA[http://p]]></PicUrl>"
+                + "<Url><![CDATA[http://u?a=1&b=2]]></Url></item></Articles></xml>")
     }
 
     @Test func transferToCustomerService() {
         #expect(reply(.transferCustomerService(kfAccount: nil)).xml == head + "<MsgType><![CDATA[transfer_customer_service]]></MsgType></xml>")
-        #expect(reply(.transferCustomerService(kfAccount: "kf@gh")).xml
-            == head + "<MsgType><![CDATA[transfer_customer_service]]></MsgType><TransInfo><KfAccount><![CDATA[kf@gh]]></KfAccount></TransInfo></xml>")
+        #expect(
+            reply(.transferCustomerService(kfAccount: "kf@gh")).xml
+                == head + "<MsgType><![CDATA[transfer_customer_service]]></MsgType><TransInfo><KfAccount><![CDATA[kf@gh]]></KfAccount></TransInfo></xml>")
     }
 
     @Test func replyingSwapsUserAndAccount() throws {

@@ -74,9 +74,11 @@ import Testing
         await propertyCheck(count: 100, input: Self.shortText) { text throws in
             let reply = PassiveReply(toUserName: text, fromUserName: "gh", createTime: 7, content: .text(text))
             let fields = try WeChatXML.parse(reply.xml)
-            let allowed = String(String.UnicodeScalarView(text.unicodeScalars.filter {
-                ($0.value >= 0x20 && $0.value != 0xFFFE && $0.value != 0xFFFF) || $0 == "\t" || $0 == "\n" || $0 == "\r"
-            }))
+            let allowed = String(
+                String.UnicodeScalarView(
+                    text.unicodeScalars.filter {
+                        ($0.value >= 0x20 && $0.value != 0xFFFE && $0.value != 0xFFFF) || $0 == "\t" || $0 == "\n" || $0 == "\r"
+                    }))
             #expect(fields.first { $0.name == "Content" }.map { Array($0.value.utf8) } == Array(allowed.utf8))
             #expect(fields.first { $0.name == "ToUserName" }.map { Array($0.value.utf8) } == Array(allowed.utf8))
         }

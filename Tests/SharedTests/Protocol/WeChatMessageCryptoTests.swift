@@ -66,24 +66,27 @@ import Testing
         #expect(try crypto.encrypt(Array(CryptoVectors.tv5Reply.utf8), random: random) == CryptoVectors.tv5ReplyEncrypt)
         let envelope = try crypto.encryptedReply(
             CryptoVectors.tv5Reply, random: random, token: "123456", timestamp: "1411525903", nonce: "461056294")
-        #expect(envelope == """
-            <xml>
-            <Encrypt><![CDATA[\(CryptoVectors.tv5ReplyEncrypt)]]></Encrypt>
-            <MsgSignature><![CDATA[407518b7649e86ef23978113f92d27afa9296533]]></MsgSignature>
-            <TimeStamp>1411525903</TimeStamp>
-            <Nonce><![CDATA[461056294]]></Nonce>
-            </xml>
-            """)
+        #expect(
+            envelope == """
+                <xml>
+                <Encrypt><![CDATA[\(CryptoVectors.tv5ReplyEncrypt)]]></Encrypt>
+                <MsgSignature><![CDATA[407518b7649e86ef23978113f92d27afa9296533]]></MsgSignature>
+                <TimeStamp>1411525903</TimeStamp>
+                <Nonce><![CDATA[461056294]]></Nonce>
+                </xml>
+                """)
     }
 
     @Test func tv5WeComEchostrDecrypts() throws {
         // WeCom's URL check (not MP's): same cipher, signature over the encrypted echostr.
         let crypto = try crypto(CryptoVectors.tv5Key, appID: CryptoVectors.tv5ID)
         let echostr = CryptoVectors.tv5WeComEchostr
-        #expect(WeChatSignature.isValidMessageSignature(
-            "dd6b9c95b495b3f7e2901bfbc76c664930ffdb96", token: "123456", timestamp: "1411443780", nonce: "437374425", encrypt: echostr))
-        #expect(!WeChatSignature.isValidMessageSignature(
-            "dd6b9c95b495b3f7e2901bfbc76c664930ffdb96", token: "123456", timestamp: "1411443780", nonce: "437374424", encrypt: echostr))
+        #expect(
+            WeChatSignature.isValidMessageSignature(
+                "dd6b9c95b495b3f7e2901bfbc76c664930ffdb96", token: "123456", timestamp: "1411443780", nonce: "437374425", encrypt: echostr))
+        #expect(
+            !WeChatSignature.isValidMessageSignature(
+                "dd6b9c95b495b3f7e2901bfbc76c664930ffdb96", token: "123456", timestamp: "1411443780", nonce: "437374424", encrypt: echostr))
         #expect(String(decoding: try crypto.decrypt(echostr).message, as: UTF8.self) == "5927782489442352469")
     }
 

@@ -21,25 +21,30 @@ import Testing
 
     @Test(arguments: WeChatTestVectors.safeMode)
     func jsonMessageSignatureVectors(_ vector: WeChatTestVectors.SafeModeVector) {
-        #expect(WeChatSignature.isValidMessageSignature(
-            vector.msgSignature, token: vector.token, timestamp: vector.timestamp, nonce: vector.nonce, encrypt: vector.encrypt))
-        #expect(!WeChatSignature.isValidMessageSignature(
-            vector.msgSignature, token: vector.token, timestamp: vector.timestamp, nonce: vector.nonce, encrypt: vector.encrypt + "A"))
+        #expect(
+            WeChatSignature.isValidMessageSignature(
+                vector.msgSignature, token: vector.token, timestamp: vector.timestamp, nonce: vector.nonce, encrypt: vector.encrypt))
+        #expect(
+            !WeChatSignature.isValidMessageSignature(
+                vector.msgSignature, token: vector.token, timestamp: vector.timestamp, nonce: vector.nonce, encrypt: vector.encrypt + "A"))
     }
 
     @Test func tv3DerivedMessageSignature() {
         let encrypt = "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg=="
-        #expect(WeChatSignature.messageSignature(token: "pamtest", timestamp: "1409304348", nonce: "xxxxxx", encrypt: encrypt)
-            == "82c962d39941aa48552f90ef55aa323dc620cc10")
+        #expect(
+            WeChatSignature.messageSignature(token: "pamtest", timestamp: "1409304348", nonce: "xxxxxx", encrypt: encrypt)
+                == "82c962d39941aa48552f90ef55aa323dc620cc10")
     }
 
     @Test func tv4And5MessageSignatures() {
-        #expect(WeChatSignature.isValidMessageSignature(
-            "5d197aaffba7e9b25a30732f161a50dee96bd5fa", token: "spamtest", timestamp: "1409735669", nonce: "1320562132",
-            encrypt: CryptoVectors.tv4Encrypt))
-        #expect(WeChatSignature.isValidMessageSignature(
-            "74d92dfeb87ba7c714f89d98870ae5eb62dff26d", token: "123456", timestamp: "1411525903", nonce: "461056294",
-            encrypt: CryptoVectors.tv5DecryptEncrypt))
+        #expect(
+            WeChatSignature.isValidMessageSignature(
+                "5d197aaffba7e9b25a30732f161a50dee96bd5fa", token: "spamtest", timestamp: "1409735669", nonce: "1320562132",
+                encrypt: CryptoVectors.tv4Encrypt))
+        #expect(
+            WeChatSignature.isValidMessageSignature(
+                "74d92dfeb87ba7c714f89d98870ae5eb62dff26d", token: "123456", timestamp: "1411525903", nonce: "461056294",
+                encrypt: CryptoVectors.tv5DecryptEncrypt))
     }
 
     @Test func sortIsLexicographicNotNumeric() {

@@ -82,7 +82,10 @@ import Testing
 
     @Test(arguments: [true, false])
     func concurrentCallersEachGetTheirOwnReply(autoPipelining: Bool) async throws {
-        let redis = try TestRedis.client { $0.poolSize = 2; $0.autoPipelining = autoPipelining }
+        let redis = try TestRedis.client {
+            $0.poolSize = 2
+            $0.autoPipelining = autoPipelining
+        }
         defer { redis.close() }
         let prefix = TestRedis.uniqueKey("concurrent")
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -34,17 +34,26 @@ import Glibc
         // The stalled worker wakes up: nothing it does changes anything.
         #expect(try await stalled.beginSend(old, index: 0, dedupKey: key) == .fenced)
         #expect(try await stalled.heartbeat([(user: old.user, token: old.token)]) == [old.user])
-        guard case .fenced = try await stalled.complete(old, keepGoing: true) else { Issue.record("a stale complete went through"); return }
+        guard case .fenced = try await stalled.complete(old, keepGoing: true) else {
+            Issue.record("a stale complete went through")
+            return
+        }
         #expect(try await stalled.retry(old, record: old.record, delay: .zero, clearSending: nil) == false)
         #expect(try await stalled.release(old) == false)
 
         // The new holder sends, completes and keeps the user for the next message.
         #expect(try await other.beginSend(new, index: 0, dedupKey: key) == .send)
-        guard case .done(let next) = try await other.complete(new, keepGoing: true, sentMarker: (key, 0)) else { Issue.record("fenced"); return }
+        guard case .done(let next) = try await other.complete(new, keepGoing: true, sentMarker: (key, 0)) else {
+            Issue.record("fenced")
+            return
+        }
         #expect(next.map { try? MessageEnvelope(decoding: $0.record.envelope).message["Content"] } == "two")
         #expect(next?.token == new.token)  // no other user is due: the same lease goes on
         // A repeat of the same complete (its answer lost) pops nothing more.
-        guard case .done(let again) = try await other.complete(new, keepGoing: true) else { Issue.record("fenced"); return }
+        guard case .done(let again) = try await other.complete(new, keepGoing: true) else {
+            Issue.record("fenced")
+            return
+        }
         #expect(again == next)
         #expect(try await InboundQueue(redis: redis, keys: keys).backlog() == 1)
         // The reply marked sent is never begun again, whoever holds the user.
@@ -57,21 +66,32 @@ import Glibc
         let appID = WorkerHarness.uniqueAppID()
         let keys = QueueKeys(appID: appID)
         try await WorkerHarness.enqueue(
-            [try WorkerHarness.text("x1", from: "x", appID: appID), try WorkerHarness.text("x2", from: "x", appID: appID),
-             try WorkerHarness.text("y1", from: "y", appID: appID)], appID: appID, redis: redis)
+            [
+                try WorkerHarness.text("x1", from: "x", appID: appID), try WorkerHarness.text("x2", from: "x", appID: appID),
+                try WorkerHarness.text("y1", from: "y", appID: appID),
+            ], appID: appID, redis: redis)
         let queue = LeaseQueue(redis: redis, keys: keys, consumer: "c", leaseDuration: .seconds(30))
         let x = try #require(try await queue.take(count: 1).leases.first)
         #expect(x.user == "x")
         // y waits: completing x1 hands x back (behind y) and takes y in the same call.
-        guard case .done(let next) = try await queue.complete(x, keepGoing: true), let y = next else { Issue.record("no next lease"); return }
+        guard case .done(let next) = try await queue.complete(x, keepGoing: true), let y = next else {
+            Issue.record("no next lease")
+            return
+        }
         #expect(y.user == "y")
         #expect(try MessageEnvelope(decoding: y.record.envelope).message["Content"] == "y1")
         // Then y1 is done and x, the only one due, is taken again for x2.
-        guard case .done(let after) = try await queue.complete(y, keepGoing: true), let x2 = after else { Issue.record("no next lease"); return }
+        guard case .done(let after) = try await queue.complete(y, keepGoing: true), let x2 = after else {
+            Issue.record("no next lease")
+            return
+        }
         #expect(x2.user == "x" && x2.token != x.token)
         #expect(try MessageEnvelope(decoding: x2.record.envelope).message["Content"] == "x2")
         // Shutting down: nothing more is taken.
-        guard case .done(let none) = try await queue.complete(x2, keepGoing: false) else { Issue.record("fenced"); return }
+        guard case .done(let none) = try await queue.complete(x2, keepGoing: false) else {
+            Issue.record("fenced")
+            return
+        }
         #expect(none == nil)
         #expect(try await InboundQueue(redis: redis, keys: keys).backlog() == 0)
     }
@@ -86,7 +106,12 @@ import Glibc
             func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] {
                 guard case .text(let content, _) = message.kind else { return [] }
                 if content == "a1" {
-                    if failed.withLock({ failed in defer { failed = true }; return !failed }) { throw HandlerError.retryLater("flaky") }
+                    if failed.withLock({ failed in
+                        defer { failed = true }
+                        return !failed
+                    }) {
+                        throw HandlerError.retryLater("flaky")
+                    }
                     for _ in 0..<3_000 where !bDelivered() { try await Task.sleep(for: .milliseconds(10)) }
                 }
                 return [.text(content)]

@@ -25,11 +25,14 @@ import WeChatFake
     static func run(fake: FakeWeChatAPI, appID: String) async throws -> [String] {
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: [
-            "WORKER_USER_PROFILE": "on", "WORKER_RULES": try rulesFile(),
-            // Caching is under test, not the timeout: a loaded test machine must not turn a slow fetch into an empty field.
-            "WORKER_USER_PROFILE_TIMEOUT": "30s",
-        ]))
+        let worker = RunningWorker(
+            try WorkerHarness.runtime(
+                appID: appID, fake: fake,
+                extra: [
+                    "WORKER_USER_PROFILE": "on", "WORKER_RULES": try rulesFile(),
+                    // Caching is under test, not the timeout: a loaded test machine must not turn a slow fetch into an empty field.
+                    "WORKER_USER_PROFILE_TIMEOUT": "30s",
+                ]))
         let messages = try (0..<100).map { try WorkerHarness.text("m\($0)", from: "o_user\($0 % 10)", appID: appID) }
         try await WorkerHarness.enqueue(messages, appID: appID, redis: redis)
         let done = await WorkerHarness.eventually { fake.deliveredMessages.count >= 100 }

@@ -142,8 +142,9 @@ import Testing
         #expect(reread == menu)
         var renamed = menu
         renamed.buttons[0].fields["name"] = "Songs"
-        #expect(MenuDiff.changes(from: menu, to: renamed) == [
-            #"- button 1 "今日歌曲": click key=V1001_TODAY_MUSIC"#, #"+ button 1 "Songs": click key=V1001_TODAY_MUSIC"#,
-        ])
+        #expect(
+            MenuDiff.changes(from: menu, to: renamed) == [
+                #"- button 1 "今日歌曲": click key=V1001_TODAY_MUSIC"#, #"+ button 1 "Songs": click key=V1001_TODAY_MUSIC"#,
+            ])
     }
 }

@@ -133,8 +133,10 @@ import WeChatFake
         var start = 0
         while start < 100_000 {
             let batch = try (start..<(start + 1_000)).map { index in
-                QueuedMessage(envelope: MessageEnvelope(
-                    appID: appID, receivedAtMilliseconds: 1, message: try WorkerHarness.fields([("MsgType", "text"), ("Content", "\(index) \(body)"), ("MsgId", String(index + 1))], from: "flood", createTime: 1_700_000_000)))
+                QueuedMessage(
+                    envelope: MessageEnvelope(
+                        appID: appID, receivedAtMilliseconds: 1,
+                        message: try WorkerHarness.fields([("MsgType", "text"), ("Content", "\(index) \(body)"), ("MsgId", String(index + 1))], from: "flood", createTime: 1_700_000_000)))
             }
             _ = try await queue.enqueue(batch)
             start += 1_000

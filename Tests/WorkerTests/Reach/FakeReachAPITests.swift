@@ -55,7 +55,8 @@ import WeChatFake
         let body = Array(#"{"touser":"u1","template_id":"SUB","data":{"thing1":{"value":"x"}}}"#.utf8)
         #expect(await Self.errcode { _ = try await api.post(path: FakeWeChatAPI.bizsendPath, accessToken: token, body: body) } == 43101)
         var popup = SimulatedMessage(from: "u1", kind: .event("subscribe_msg_popup_event", key: nil))
-        popup.extraXML = "<SubscribeMsgPopupEvent><List><TemplateId><![CDATA[SUB]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString><PopupScene>2</PopupScene></List></SubscribeMsgPopupEvent>"
+        popup.extraXML =
+            "<SubscribeMsgPopupEvent><List><TemplateId><![CDATA[SUB]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString><PopupScene>2</PopupScene></List></SubscribeMsgPopupEvent>"
         fake.observe(popup)
         #expect(await Self.errcode { _ = try await api.post(path: FakeWeChatAPI.bizsendPath, accessToken: token, body: body) } == 0)
         #expect(await Self.errcode { _ = try await api.post(path: FakeWeChatAPI.bizsendPath, accessToken: token, body: body) } == 43101)

@@ -45,10 +45,12 @@ enum WorkerHarness {
     static let clock = Mutex(Int(Date().timeIntervalSince1970))
 
     static func fields(_ extra: [(String, String)], from user: String, createTime: Int? = nil) throws -> InboundMessage {
-        let createTime = createTime ?? clock.withLock { time in
-            time += 1
-            return time
-        }
+        let createTime =
+            createTime
+            ?? clock.withLock { time in
+                time += 1
+                return time
+            }
         var fields = [XMLField("ToUserName", "gh_test"), XMLField("FromUserName", user), XMLField("CreateTime", String(createTime))]
         fields += extra.map { XMLField($0.0, $0.1) }
         return try InboundMessage(fields: fields)

@@ -19,7 +19,7 @@ import WeChatFake
         try await fake.start()
         defer { Task { await fake.stop() } }
         let providers = try (0..<4).map { _ in try provider(appID, fake, kind: kind) }
-        defer { providers.forEach { $0.1.close() } }
+        defer { for (_, redis) in providers { redis.close() } }
 
         let tokens = try await withThrowingTaskGroup(of: String.self) { group in
             for (provider, _) in providers {
