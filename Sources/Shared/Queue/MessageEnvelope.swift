@@ -75,8 +75,8 @@ public struct MessageEnvelope: Sendable, Hashable {
         var v: Int
     }
 
-    /// Version 1 on the wire.
-    private struct Wire: Codable {
+    /// Version 1 on the wire, as read (``EnvelopeJSONWriter`` writes it).
+    private struct Wire: Decodable {
         var v: Int
         var app: String
         var at: Int64
@@ -84,16 +84,6 @@ public struct MessageEnvelope: Sendable, Hashable {
         var n: Int
         var r: String?
         var msg: InboundMessage
-
-        init(_ envelope: MessageEnvelope) {
-            v = MessageEnvelope.currentVersion
-            app = envelope.appID
-            at = envelope.receivedAtMilliseconds
-            key = envelope.dedupKey
-            n = envelope.attempt
-            r = envelope.replyPath == .async ? nil : envelope.replyPath.rawValue
-            msg = envelope.message
-        }
 
         var envelope: MessageEnvelope {
             MessageEnvelope(
