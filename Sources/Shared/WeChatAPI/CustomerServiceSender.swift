@@ -1,7 +1,19 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Sends customer-service messages (`/cgi-bin/message/custom/send`) and typing indicators with the
 /// shared access_token: on 40001/40014/42001 the failed token is expired (compare-and-delete), a fresh
 /// one obtained once, and the request retried once. A second token failure is thrown, never looped on.
 public struct CustomerServiceSender: Sendable {
+    /// The body of `/cgi-bin/message/custom/typing`.
+    private struct TypingCommand: Encodable {
+        var touser: String
+        var command: String
+    }
+
     public let tokens: AccessTokenProvider
     public let api: WeChatAPIClient
     /// Called after each API call with its path, its duration and the errcode (0 on success, nil when
@@ -20,8 +32,9 @@ public struct CustomerServiceSender: Sendable {
 
     /// `Typing` or `CancelTyping` for one user; failures are the caller's to ignore.
     public func typing(toUser openID: String, on: Bool = true) async throws(WeChatAPIError) {
-        let body = "{\"touser\":\"\(openID.jsonEscaped)\",\"command\":\"\(on ? "Typing" : "CancelTyping")\"}"
-        try await post(path: "/cgi-bin/message/custom/typing", body: Array(body.utf8))
+        // Two strings always encode; an empty body would only earn WeChat's 47001.
+        let body = (try? JSONEncoder().encode(TypingCommand(touser: openID, command: on ? "Typing" : "CancelTyping"))).map { Array($0) } ?? []
+        try await post(path: "/cgi-bin/message/custom/typing", body: body)
     }
 
     private func post(path: String, body: [UInt8]) async throws(WeChatAPIError) {
@@ -51,28 +64,5 @@ public struct CustomerServiceSender: Sendable {
             observe(path, .now - start, error.errcode)
             throw error
         }
-    }
-}
-
-extension String {
-    /// The string's characters escaped for a JSON string literal.
-    fileprivate var jsonEscaped: String {
-        var result = ""
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    result += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
     }
 }
