@@ -7,4 +7,10 @@ public enum WeChatRetryClass: String, Sendable, Hashable, Codable, CaseIterable 
     case retryLater
     /// Retrying the same request cannot succeed: dead-letter it with the code.
     case permanent
+
+    /// What an HTTP status without a WeChat errcode calls for, from WeChat's API or the user's webhook:
+    /// 5xx and 429 are transient, anything else is permanent (a 2xx is not a failure and not asked about).
+    public static func forHTTPStatus(_ status: Int) -> WeChatRetryClass {
+        status >= 500 || status == 429 ? .retryLater : .permanent
+    }
 }

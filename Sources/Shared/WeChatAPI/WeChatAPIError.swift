@@ -24,7 +24,7 @@ public enum WeChatAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var retryClass: WeChatRetryClass {
         switch self {
         case .api(let code, _): return WeChatErrorCode(code).retryClass ?? .permanent
-        case .http(let status): return status >= 500 || status == 429 ? .retryLater : .permanent
+        case .http(let status): return .forHTTPStatus(status)
         case .transport, .tokenUnavailable: return .retryLater
         case .invalidResponse: return .retryLater
         }

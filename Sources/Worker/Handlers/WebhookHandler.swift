@@ -70,8 +70,12 @@ struct WebhookHandler: MessageHandler {
         } catch {
             throw HandlerError.retryLater("webhook \(target): \(error)")
         }
-        if status >= 500 || status == 429 { throw HandlerError.retryLater("webhook answered HTTP \(status)") }
-        guard (200..<300).contains(status) else { throw HandlerError.permanent("webhook answered HTTP \(status)") }
+        guard (200..<300).contains(status) else {
+            switch WeChatRetryClass.forHTTPStatus(status) {
+            case .retryLater: throw HandlerError.retryLater("webhook answered HTTP \(status)")
+            case .permanent, .refreshToken: throw HandlerError.permanent("webhook answered HTTP \(status)")
+            }
+        }
         return try Self.replies(from: Array(body.readableBytesView), to: message.fromUserName)
     }
 
