@@ -72,7 +72,7 @@ struct IngressComponents: Sendable {
     /// waiters' wake-up loop (``passiveWaiters``) is started beside them by `Ingress.run()`.
     var backgroundServices: (batcher: EnqueueBatcher, drainer: SpoolDrainer, monitor: QueueMonitorService, probe: ReadinessProbe, callbackIPs: CallbackIPList?, reload: AccountsReloadService) {
         (
-            batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, spool: spool, metrics: metrics, logger: logger), probe,
+            batcher, SpoolDrainer(spool: spool, queue: queue, logger: logger), QueueMonitorService(queue: queue, accounts: accounts, spool: spool, metrics: metrics, logger: logger), probe,
             settings.sourceCheck.mode == .off ? nil : callbackIPs, AccountsReloadService(accounts: accounts, logger: logger)
         )
     }

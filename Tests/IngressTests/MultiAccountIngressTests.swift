@@ -183,6 +183,27 @@ import WeChatFake
         #expect(accounts.all.count == 2)
     }
 
+    @Test func theBacklogGaugeShowsTheFullestAccount() async throws {
+        let fixture = try await Fixture()
+        defer { fixture.close() }
+        try await fixture.harness.components.application().test(.router) { client in
+            for id in 1...3 {
+                try await client.execute(
+                    uri: "/wechat/\(fixture.shop)?\(Self.query(token: Self.shopToken))", method: .post, body: ByteBuffer(string: Self.text(to: "gh_shop", id: Int64(id), from: "u\(id)"))
+                ) { #expect($0.status == .ok) }
+            }
+        }
+        var monitor = fixture.harness.components.backgroundServices.monitor
+        monitor.interval = .milliseconds(20)
+        let running = Task { [monitor] in try await monitor.run() }
+        defer { running.cancel() }
+        // The single account's queue is empty; the shop's holds 3: the gauge shows 3.
+        let shown = await eventually(seconds: 30) {
+            String(decoding: fixture.harness.components.metrics.render(), as: UTF8.self).contains("wechat_ingress_stream_length 3")
+        }
+        #expect(shown)
+    }
+
     @Test func theSpoolReplaysEachMessageIntoItsAccountsQueue() {
         func message(_ appID: String?, _ key: String) -> QueuedMessage {
             QueuedMessage(dedupKey: key, receivedAtMillis: 1, envelopeVersion: 1, body: [], user: "u", createTime: 1, appID: appID)
