@@ -68,10 +68,10 @@ struct WorkerRuntime: Sendable {
     /// The accounts named in `only` (by name or appid), all of them when it is empty.
     static func select(_ accounts: [WeChatAccount], only: [String]) throws(WorkerSetupError) -> [WeChatAccount] {
         guard !only.isEmpty else { return accounts }
-        for name in only where !accounts.contains(where: { $0.name == name || $0.appID == name }) {
+        for name in only where !accounts.contains(where: { $0.isCalled(name) }) {
             throw .unknownAccount(name, known: accounts.map(\.name))
         }
-        return accounts.filter { only.contains($0.name) || only.contains($0.appID) }
+        return accounts.filter { account in only.contains(where: account.isCalled) }
     }
 
     /// What a worker does, in start order (shut down in reverse): Redis first so it closes last; the

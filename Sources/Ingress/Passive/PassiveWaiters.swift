@@ -44,8 +44,12 @@ final class PassiveWaiters: Service, Sendable {
     let maximumWaiting: Int
     let logger: Logger
     private let state = Mutex(State())
+    /// Tells an idle sweep that a waiter or an early signal arrived (the sweep ticks only while they exist).
+    private let sweepNeeded: AsyncStream<Void>
+    private let needSweep: AsyncStream<Void>.Continuation
 
     init(redis: RedisClient, maximumWaiting: Int, logger: Logger) {
+        (sweepNeeded, needSweep) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.redis = redis
         self.maximumWaiting = maximumWaiting
         self.logger = logger
@@ -80,7 +84,7 @@ final class PassiveWaiters: Service, Sendable {
                 state.nextID += 1
                 return nil
             }
-            if let immediate { continuation.resume(returning: immediate) }
+            if let immediate { continuation.resume(returning: immediate) } else { needSweep.yield() }
         }
     }
 
@@ -95,6 +99,7 @@ final class PassiveWaiters: Service, Sendable {
                     if let token {
                         if resume({ $0.key == token ? .signalled : nil }) == 0 {
                             state.withLock { $0.early[token] = .now }
+                            needSweep.yield()
                         }
                     } else {
                         resume { _ in .recheck }
@@ -112,9 +117,15 @@ final class PassiveWaiters: Service, Sendable {
         }
     }
 
-    /// Every 20 ms, resumes the waiters whose deadline passed and forgets early signals older than 5 s.
+    /// Every 20 ms while anything waits, resumes the waiters whose deadline passed and forgets early
+    /// signals older than 5 s; with nothing waiting (every account in `async` mode, or a quiet moment) it
+    /// sleeps until a waiter or an early signal arrives instead of ticking.
     private func sweep() async {
+        var needed = sweepNeeded.makeAsyncIterator()
         while !Task.isCancelled {
+            if state.withLock({ $0.waiters.isEmpty && $0.early.isEmpty }) {
+                guard await needed.next() != nil else { return }
+            }
             try? await Task.sleep(for: .milliseconds(20))
             let now = ContinuousClock.now
             resume { $0.deadline <= now ? .deadline : nil }

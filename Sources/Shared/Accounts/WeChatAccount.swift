@@ -42,6 +42,9 @@ public struct WeChatAccount: Sendable, Hashable {
         self.name = name ?? appID
     }
 
+    /// Whether an operator's `--account` value means this account: its name or its appid.
+    public func isCalled(_ nameOrAppID: String) -> Bool { name == nameOrAppID || appID == nameOrAppID }
+
     /// The Redis keys of this account's queue.
     public var queueKeys: QueueKeys { QueueKeys(appID: appID) }
 }

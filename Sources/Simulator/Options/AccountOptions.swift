@@ -94,7 +94,7 @@ struct AccountOptions: ParsableArguments {
         }
         // As the ingress reads it: every token and key resolved, no AppSecret needed.
         let entries = try AccountsFile.load(path: file, role: .ingress, environment: environment)
-        guard let entry = entries.first(where: { $0.name == nameOrAppID || $0.appID == nameOrAppID }) else {
+        guard let entry = entries.first(where: { $0.isCalled(nameOrAppID) }) else {
             throw SimulatorError("no account '\(nameOrAppID)' in \(file) (it has \(entries.map(\.name).joined(separator: ", ")))")
         }
         return entry

@@ -104,6 +104,13 @@ struct AccountWorker: Sendable {
         return configuration.workerRules
     }
 
+    /// Re-reads the account's rules file; false when there is none to re-read (webhook, built-in rules).
+    func reloadRules() -> Bool {
+        guard let rules, rules.path != nil else { return false }
+        _ = rules.reload()
+        return true
+    }
+
     /// The account's consuming services, in start order: the heartbeat and the reaper before the
     /// consumer, so leases stay alive while in-flight messages finish during shutdown; moving an older
     /// release's stream before consuming starts.

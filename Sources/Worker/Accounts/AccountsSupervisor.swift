@@ -77,10 +77,7 @@ final class AccountsSupervisor: Service, Sendable {
         }
         for account in wanted {
             if let running = current[account.appID], running.account == account {
-                if let rules = running.rules, rules.path != nil {
-                    _ = rules.reload()
-                    rulesReloaded += 1
-                }
+                if running.reloadRules() { rulesReloaded += 1 }
                 continue
             }
             changed = true
@@ -95,7 +92,7 @@ final class AccountsSupervisor: Service, Sendable {
     }
 
     private func reloadRules() {
-        for worker in served.values { if let rules = worker.rules, rules.path != nil { _ = rules.reload() } }
+        for worker in served.values { _ = worker.reloadRules() }
     }
 
     private func start(_ worker: AccountWorker, in group: inout TaskGroup<Void>) {

@@ -28,7 +28,7 @@ struct AccountOptions: ParsableArguments {
             if let appID, !fileAccounts.contains(where: { $0.appID == appID }) { environment["WECHAT_APPID"] = appID }
             let configuration = try RelayConfiguration(role: .worker, environment: environment)
             let wanted = account ?? appID
-            guard let chosen = wanted.map({ name in configuration.accounts.first { $0.name == name || $0.appID == name } }) ?? configuration.accounts.first else {
+            guard let chosen = wanted.map({ name in configuration.accounts.first { $0.isCalled(name) } }) ?? configuration.accounts.first else {
                 throw ConfigurationError(variable: "--account", problem: "names \(wanted ?? ""), which is not configured (accounts: \(configuration.accounts.map(\.name).joined(separator: ", ")))")
             }
             let kindName = EnvironmentReader(environment).string("WECHAT_TOKEN_API") ?? "stable"

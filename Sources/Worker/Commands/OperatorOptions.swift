@@ -36,7 +36,7 @@ struct OperatorOptions: ParsableArguments {
             } else {
                 let configuration = try RelayConfiguration(role: .tools, environment: environment)
                 if let account {
-                    guard let chosen = configuration.accounts.first(where: { $0.name == account || $0.appID == account }) else {
+                    guard let chosen = configuration.accounts.first(where: { $0.isCalled(account) }) else {
                         throw ConfigurationError(variable: "--account", problem: "names \(account), which is not configured (accounts: \(configuration.accounts.map(\.name).joined(separator: ", ")))")
                     }
                     accounts = [chosen]
