@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "redis-bench", targets: ["RedisBench"]),
         .executable(name: "ingress-bench", targets: ["IngressBench"]),
         .executable(name: "worker-bench", targets: ["WorkerBench"]),
+        .executable(name: "bare-worker", targets: ["BareWorker"]),
         .library(name: "Shared", targets: ["Shared"]),
         .library(name: "WeChatFake", targets: ["WeChatFake"]),
     ],
@@ -55,6 +56,7 @@ let package = Package(
             dependencies: [
                 "CHiredis", "CLibXML2",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -175,6 +177,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/WorkerBench",
+            swiftSettings: swiftSettings
+        ),
+        // The worker's baseline: XREADGROUP → POST → XACK with the same libraries, nothing else (issue 17).
+        .executableTarget(
+            name: "BareWorker",
+            dependencies: [
+                "Shared",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/BareWorker",
             swiftSettings: swiftSettings
         ),
         .target(

@@ -2,6 +2,7 @@
 //
 //   ingress-bench trivial PORT
 //       the baseline: a bare Hummingbird 2 server answering `success` to POST /wechat, nothing else
+//       (on the ingress's executor: event loops unless RELAY_TASK_EXECUTOR=swift)
 //   ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP > file
 //       COUNT distinct safe-mode pushes (distinct MsgIds), one per line: `<query>\t<body>`, for wrk to replay
 
@@ -18,6 +19,8 @@ struct IngressBench {
         let arguments = CommandLine.arguments
         switch arguments.dropFirst().first {
         case "trivial" where arguments.count == 3:
+            // The ingress's executor (RELAY_TASK_EXECUTOR), so the baseline differs from it only in the handler.
+            EventLoopTaskExecutor.installUnlessDisabled()
             let router = Router()
             router.post("/wechat") { _, _ in "success" }
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(arguments[2]) ?? 8099)))

@@ -4,7 +4,7 @@ import Shared
 import Synchronization
 import WeChatFake
 
-/// `worker-bench BIN_DIR REDIS_URL`: replies/s of the built `worker` processes draining pre-loaded users'
+/// `worker-bench BIN_DIR REDIS_URL` (`worker-bench cost …`: ``CostBench``): replies/s of the built `worker` processes draining pre-loaded users'
 /// queues (1 000 users) into the in-process fake WeChat API, for each latency × process count. Prints one
 /// markdown row per cell, with the speed-up over one process and, at 100 ms, the Little's-law bound
 /// (processes × concurrency ÷ latency). Throughput is measured from the first to the last reply, so
@@ -12,9 +12,17 @@ import WeChatFake
 @main
 struct WorkerBench {
     static func main() async throws {
-        let arguments = CommandLine.arguments
+        var arguments = CommandLine.arguments
+        if arguments.count >= 6, arguments[1] == "preload-stream", let count = Int(arguments[4]) {
+            let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[2])))
+            try await CostBench.preloadStream(arguments[3], count: count, appID: arguments[5], redis: redis)
+            redis.close()
+            return
+        }
+        let costOnly = arguments.count > 1 && arguments[1] == "cost"
+        if costOnly { arguments.remove(at: 1) }
         guard arguments.count >= 3 else {
-            print("usage: worker-bench BIN_DIR REDIS_URL")
+            print("usage: worker-bench [cost] BIN_DIR REDIS_URL")
             return
         }
         let binDirectory = arguments[1]
@@ -31,6 +39,10 @@ struct WorkerBench {
         }
         let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: redisURL)))
         defer { redis.close() }
+        if costOnly {
+            try await CostBench.run(binDirectory: binDirectory, redisURL: redisURL, redis: redis)
+            return
+        }
 
         print("| API latency | worker processes | concurrency per process | messages (1 000 users) | replies/s | × one process | Little's-law bound | goal |")
         print("|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -62,18 +74,10 @@ struct WorkerBench {
         latencyMilliseconds: Int, processes: Int, count: Int, concurrency: Int, binDirectory: String, redisURL: String, redis: RedisClient
     ) async throws -> Double {
         let appID = "wxbench\(UInt32.random(in: 0...UInt32.max))"
-        let times = Mutex<(first: ContinuousClock.Instant?, last: ContinuousClock.Instant?, delivered: Int)>((nil, nil, 0))
+        let clock = DeliveryClock()
         let fake = FakeWeChatAPI(
             apps: [appID: "bench-secret"], faults: FakeWeChatFaults(latency: .milliseconds(latencyMilliseconds)),
-            onCall: { call in
-                guard call.isDeliveredMessage else { return }
-                let now = ContinuousClock.now
-                times.withLock { state in
-                    if state.first == nil { state.first = now }
-                    state.last = now
-                    state.delivered += 1
-                }
-            })
+            onCall: { clock.record($0) })
         try await fake.start()
         // Pre-load the users' queues.
         let queue = InboundQueue(redis: redis, keys: QueueKeys(appID: appID))
@@ -105,18 +109,13 @@ struct WorkerBench {
             try child.run()
             children.append(child)
         }
-        let deadline = ContinuousClock.now + .seconds(300)
-        while times.withLock({ $0.delivered }) < count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await clock.wait(for: count)
         for child in children {
             kill(child.processIdentifier, SIGTERM)
         }
         for child in children { child.waitUntilExit() }
         await fake.stop()
-        let (first, last, delivered) = times.withLock { ($0.first, $0.last, $0.delivered) }
-        guard let first, let last, delivered > 1 else { return 0 }
-        let seconds = Double((last - first).components.attoseconds) / 1e18 + Double((last - first).components.seconds)
-        return Double(delivered - 1) / seconds
+        guard let seconds = clock.seconds else { return 0 }
+        return Double(clock.delivered - 1) / seconds
     }
 }

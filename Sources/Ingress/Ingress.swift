@@ -24,6 +24,7 @@ struct Ingress: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
+        EventLoopTaskExecutor.installUnlessDisabled()
         ProcessEnvironment.bootstrapLogging()
         let logger = Logger(label: "ingress")
         let configuration: RelayConfiguration

@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
     var accounts: [String] = []
 
     func run() async throws {
+        EventLoopTaskExecutor.installUnlessDisabled()
         ProcessEnvironment.bootstrapLogging()
         let logger = Logger(label: "worker")
         let environment = ProcessEnvironment.variables(overriding: [

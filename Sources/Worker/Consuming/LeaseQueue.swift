@@ -10,7 +10,7 @@ struct LeaseQueue: Sendable {
         var nextDue: Duration?
     }
 
-    /// What ``beginSend(_:index:dedupKey:)`` allows.
+    /// What ``begin(_:index:dedupKey:reach:)`` allows.
     enum SendPermission: Sendable, Hashable {
         /// The lease is gone (another worker holds the user): do not send, drop the message.
         case fenced
@@ -79,18 +79,54 @@ struct LeaseQueue: Sendable {
         try await redis.send("BLPOP", RedisArgument(keys.wake), RedisArgument(seconds))
     }
 
+    /// What the begin-send step does to the user's reply windows besides (``ReachScripts``).
+    struct ReachStep: Sendable {
+        /// The user's windows key (``ReachKeys/window(_:)``).
+        var windowKey: String
+        /// The message's `observe` arguments when its window is still to be opened (``ReachTracker/observeArguments(_:)``).
+        var observe: [RedisArgument]?
+        /// Whether to spend one message of the allowance when the send may go.
+        var spend: Bool
+    }
+
+    /// What a begin-send answered.
+    struct Begun: Sendable {
+        var permission: SendPermission
+        /// The windows after observing, when asked to observe.
+        var observed: ReachWindow?
+        /// What spending found, when asked to spend and the send may go.
+        var spent: ReachTracker.Spend?
+    }
+
     func beginSend(_ lease: Lease, index: Int, dedupKey: String) async throws(RedisError) -> SendPermission {
+        try await begin(lease, index: index, dedupKey: dedupKey).permission
+    }
+
+    /// BEGIN-SEND (``LeaseScripts/beginSend``), with the message's window observed and one message of the
+    /// allowance spent in the same round trip when `reach` asks for them.
+    func begin(_ lease: Lease, index: Int, dedupKey: String, reach: ReachStep? = nil) async throws(RedisError) -> Begun {
+        let sending = RedisArgument(keys.sending(dedupKey, index: index))
+        var arguments = [RedisArgument(lease.user), RedisArgument(lease.token), leaseMilliseconds, RedisArgument(Self.sentMarkerSeconds), reach?.spend == true ? "1" : ""]
+        if let observe = reach?.observe { arguments += observe }
         let reply = try await redis.run(
             LeaseScripts.beginSend,
-            keys: [RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.sent(dedupKey, index: index)), RedisArgument(keys.sending(dedupKey, index: index))],
-            arguments: [RedisArgument(lease.user), RedisArgument(lease.token), leaseMilliseconds, RedisArgument(Self.sentMarkerSeconds)])
-        switch reply.integer {
-        case 0: return .fenced
-        case 1: return .send
-        case 2: return .alreadySent
-        case 3: return .sendAfterUnknownOutcome
+            keys: [
+                RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.sent(dedupKey, index: index)), sending,
+                reach.map { RedisArgument($0.windowKey) } ?? sending,
+            ],
+            arguments: arguments)
+        guard let parts = reply.array, parts.count == 3, let code = parts[0].integer else { throw .unexpectedReply("the begin-send script answered \(reply)") }
+        let permission: SendPermission
+        switch code {
+        case 0: permission = .fenced
+        case 1: permission = .send
+        case 2: permission = .alreadySent
+        case 3: permission = .sendAfterUnknownOutcome
         default: throw .unexpectedReply("the begin-send script answered \(reply)")
         }
+        let observed = parts[1].array.flatMap { $0.isEmpty ? nil : ReachWindow(state: $0[...]) }
+        let spent = parts[2].array?.isEmpty == false ? try ReachTracker.spendAnswer(parts[2]) : nil
+        return Begun(permission: permission, observed: observed, spent: spent)
     }
 
     func markSent(dedupKey: String, index: Int) async throws(RedisError) {

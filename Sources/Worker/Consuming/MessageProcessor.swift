@@ -58,12 +58,17 @@ struct MessageProcessor: Sendable {
         }
         let attempts = envelope.attempt + 1
 
-        // 1. What can reach the user (the window this message opens), then the business logic.
-        let reach: ReachContext
-        do {
-            reach = try await untilRedisAnswers({ () async throws(RedisError) in try await delivery.observe(envelope.message) })
-        } catch {
-            return Step(outcome: .leftPending)
+        // 1. What can reach the user (the window this message opens), then the business logic. A handler
+        //    that does not read the window gets it opened in the same step as its first send (one round
+        //    trip less); events with more to record than a window (receipts, unfollows) go first as before.
+        var reach = ReachContext(window: .untracked, receipt: nil)
+        var windowPending = !handler.readsReach && envelope.message.msgType.lowercased() != "event"
+        if !windowPending {
+            do {
+                reach = try await untilRedisAnswers({ () async throws(RedisError) in try await delivery.observe(envelope.message) })
+            } catch {
+                return Step(outcome: .leftPending)
+            }
         }
         let answer: [Reply]
         do {
@@ -95,7 +100,12 @@ struct MessageProcessor: Sendable {
             var lastMarker: (dedupKey: String, index: Int)?
             for (index, reply) in replies.enumerated() {
                 if Task.isCancelled { return Step(outcome: .leftPending) }
-                switch try await untilRedisAnswers({ () async throws(RedisError) in try await queue.beginSend(lease, index: index, dedupKey: envelope.dedupKey) }) {
+                let step = LeaseQueue.ReachStep(
+                    windowKey: delivery.tracker.keys.window(envelope.message.fromUserName),
+                    observe: windowPending ? delivery.tracker.observeArguments(envelope.message) : nil, spend: ReachDelivery.spendsInBeginSend(reply))
+                let begun = try await untilRedisAnswers({ () async throws(RedisError) in try await queue.begin(lease, index: index, dedupKey: envelope.dedupKey, reach: step) })
+                windowPending = false
+                switch begun.permission {
                 case .fenced:
                     logger.warning("lost the lease of \(DedupKey.maskOpenID(lease.user)) (stalled past WORKER_CLAIM_IDLE?); another worker has it, nothing sent")
                     return Step(outcome: .fenced)
@@ -107,7 +117,7 @@ struct MessageProcessor: Sendable {
                 case .send:
                     break
                 }
-                if case .failure(let error) = try await delivery.deliver(reply, to: envelope.message.fromUserName, dedupKey: envelope.dedupKey, index: index) {
+                if case .failure(let error) = try await delivery.deliver(reply, to: envelope.message.fromUserName, dedupKey: envelope.dedupKey, index: index, spent: begun.spent) {
                     if Task.isCancelled { return Step(outcome: .leftPending) }
                     let answered = error.errcode.map { _ in (dedupKey: envelope.dedupKey, index: index) }
                     switch error.retryClass {
@@ -124,6 +134,10 @@ struct MessageProcessor: Sendable {
                 } else {
                     try await untilRedisAnswers({ () async throws(RedisError) in try await queue.markSent(dedupKey: envelope.dedupKey, index: index) })
                 }
+            }
+            if windowPending {
+                // No reply went by customer service (none, or all passive): the window is opened all the same.
+                _ = try await untilRedisAnswers({ () async throws(RedisError) in try await delivery.tracker.observe(envelope.message) })
             }
             let marker = lastMarker
             switch try await untilRedisAnswers({ () async throws(RedisError) in try await queue.complete(lease, keepGoing: keepGoing, sentMarker: marker) }) {

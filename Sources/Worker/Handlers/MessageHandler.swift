@@ -25,4 +25,8 @@ protocol MessageHandler: Sendable {
     func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content]
     /// The replies to `message`, knowing what can reach the user (``ReachContext``).
     func answer(_ message: InboundMessage, reach: ReachContext) async throws -> [Reply]
+    /// Whether ``answer(_:reach:)`` reads the reply window. When false, the worker opens the message's
+    /// window in the same Redis step as the first send instead of before the handler (one round trip
+    /// less per message) and passes ``ReachWindow/untracked``. True unless a handler says otherwise.
+    var readsReach: Bool { get }
 }

@@ -37,6 +37,9 @@ final class RulesHandler: MessageHandler {
 
     var rules: Rules { current.withLock { $0 } }
 
+    /// The rules never look at the reply window (only at the fallback and long-text policy).
+    var readsReach: Bool { false }
+
     /// Re-reads the file; on error logs it and keeps the rules in force.
     @discardableResult
     func reload() -> Bool {

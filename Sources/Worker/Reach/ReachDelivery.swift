@@ -34,8 +34,9 @@ struct ReachDelivery: Sendable {
     let logger: Logger
 
     /// Delivers reply `index` of the message `dedupKey` to `user`. Redis errors are thrown (the message is
-    /// left for the next attempt); WeChat's refusals are the failure of the result.
-    func deliver(_ reply: Reply, to user: String, dedupKey: String, index: Int) async throws(RedisError) -> Result<Outcome, WeChatAPIError> {
+    /// left for the next attempt); WeChat's refusals are the failure of the result. `spent` is what
+    /// spending found when the begin-send step already spent (``spendsInBeginSend(_:)``); nil: spend here.
+    func deliver(_ reply: Reply, to user: String, dedupKey: String, index: Int, spent: ReachTracker.Spend? = nil) async throws(RedisError) -> Result<Outcome, WeChatAPIError> {
         var reply = reply
         if let upload = reply.upload {
             switch await media.mediaID(for: upload) {
@@ -44,7 +45,9 @@ struct ReachDelivery: Sendable {
             }
         }
         let message = CustomerServiceMessage(toUser: user, content: reply.content)
-        switch try await tracker.spend(user) {
+        let spend: ReachTracker.Spend
+        if let spent { spend = spent } else { spend = try await tracker.spend(user) }
+        switch spend {
         case .spent(let window):
             return try await customerService(message, reply, window: window, dedupKey: dedupKey, index: index)
         case .untracked:
@@ -61,6 +64,10 @@ struct ReachDelivery: Sendable {
             return try await customerService(message, reply, window: nil, dedupKey: dedupKey, index: index)
         }
     }
+
+    /// Whether the allowance for `reply` may be spent in the begin-send step, right before ``deliver(_:to:dedupKey:index:spent:)``:
+    /// when nothing comes between them (an upload comes first, and a failed upload spends nothing).
+    static func spendsInBeginSend(_ reply: Reply) -> Bool { reply.upload == nil }
 
     private func customerService(
         _ message: CustomerServiceMessage, _ reply: Reply, window: ReplyWindowRule?, dedupKey: String, index: Int

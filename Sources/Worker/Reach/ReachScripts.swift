@@ -6,52 +6,62 @@ import Shared
 /// user's action that opened it happened (Unix ms), for `w` = `m` (48 h) and `e` (1 minute).
 enum ReachScripts {
     /// The state every script answers: `{now, mu, ml, eu, el}` (empty strings for absent fields).
-    private static let state = """
+    static let state = """
         local function state(key)
           local s = redis.call('HMGET', key, 'mu', 'ml', 'eu', 'el')
           return {now, s[1] or '', s[2] or '', s[3] or '', s[4] or ''}
         end
         """
 
-    /// OBSERVE. KEYS: 1 the user's windows. ARGV: 1 window (`m`, `e` or `-` for none), 2 when the user
-    /// acted (Unix ms), 3 the window's length (ms), 4 its allowance, 5 the key's lifetime (ms).
-    /// Opens the window unless a later action of the user opened it already (a late or replayed message
-    /// never shortens a window); answers the state.
-    static let observe = RedisScript(
-        QueueLua.now + "\n" + state + "\n"
-            + """
-            local w = ARGV[1]
-            if w == 'm' or w == 'e' then
-              local at = tonumber(ARGV[2])
-              local last = tonumber(redis.call('HGET', KEYS[1], w .. 't') or '-1')
-              if at > last then
-                redis.call('HSET', KEYS[1], w .. 't', at, w .. 'u', at + tonumber(ARGV[3]), w .. 'l', tonumber(ARGV[4]))
-              end
-              redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]))
+    /// `observe(key, w, at, length, allowance, lifetime)`: opens window `w` (`m`, `e`, or `-` for none)
+    /// at the time the user acted (`at`, Unix ms) unless a later action of the user opened it already (a
+    /// late or replayed message never shortens a window); answers the state.
+    static let observeFunction = """
+        local function observe(key, w, at, length, allowance, lifetime)
+          if w == 'm' or w == 'e' then
+            local at = tonumber(at)
+            local last = tonumber(redis.call('HGET', key, w .. 't') or '-1')
+            if at > last then
+              redis.call('HSET', key, w .. 't', at, w .. 'u', at + tonumber(length), w .. 'l', tonumber(allowance))
             end
-            return state(KEYS[1])
-            """)
+            redis.call('PEXPIRE', key, tonumber(lifetime))
+          end
+          return state(key)
+        end
+        """
 
-    /// SPEND, right before a customer-service call. KEYS: 1 the user's windows. Answers `{which, state…}`:
+    /// `spend(key)`: takes one customer-service message of the user's allowance; answers `{which, state…}`:
     /// `e` or `m` (one message of that window spent), `unknown` (nothing recorded for the user: WeChat
     /// decides), `spent` (a window is open, its allowance used) or `closed`.
-    static let spend = RedisScript(
-        QueueLua.now + "\n" + state + "\n"
-            + """
-            local s = redis.call('HMGET', KEYS[1], 'mu', 'ml', 'eu', 'el')
-            if not s[1] and not s[3] then return {'unknown', unpack(state(KEYS[1]))} end
-            local mu, ml, eu, el = tonumber(s[1] or '0'), tonumber(s[2] or '0'), tonumber(s[3] or '0'), tonumber(s[4] or '0')
-            if eu > now and el > 0 then
-              redis.call('HINCRBY', KEYS[1], 'el', -1)
-              return {'e', unpack(state(KEYS[1]))}
-            end
-            if mu > now and ml > 0 then
-              redis.call('HINCRBY', KEYS[1], 'ml', -1)
-              return {'m', unpack(state(KEYS[1]))}
-            end
-            if eu > now or mu > now then return {'spent', unpack(state(KEYS[1]))} end
-            return {'closed', unpack(state(KEYS[1]))}
-            """)
+    static let spendFunction = """
+        local function spend(key)
+          local s = redis.call('HMGET', key, 'mu', 'ml', 'eu', 'el')
+          if not s[1] and not s[3] then return {'unknown', unpack(state(key))} end
+          local mu, ml, eu, el = tonumber(s[1] or '0'), tonumber(s[2] or '0'), tonumber(s[3] or '0'), tonumber(s[4] or '0')
+          if eu > now and el > 0 then
+            redis.call('HINCRBY', key, 'el', -1)
+            return {'e', unpack(state(key))}
+          end
+          if mu > now and ml > 0 then
+            redis.call('HINCRBY', key, 'ml', -1)
+            return {'m', unpack(state(key))}
+          end
+          if eu > now or mu > now then return {'spent', unpack(state(key))} end
+          return {'closed', unpack(state(key))}
+        end
+        """
+
+    /// Everything the observe and spend functions need, for scripts that embed them (``LeaseScripts/beginSend``).
+    static let functions = state + "\n" + observeFunction + "\n" + spendFunction
+
+    /// OBSERVE. KEYS: 1 the user's windows. ARGV: 1 window (`m`, `e` or `-` for none), 2 when the user
+    /// acted (Unix ms), 3 the window's length (ms), 4 its allowance, 5 the key's lifetime (ms). See
+    /// `observe` above.
+    static let observe = RedisScript(
+        QueueLua.now + "\n" + functions + "\n" + "return observe(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])")
+
+    /// SPEND, right before a customer-service call. KEYS: 1 the user's windows. See `spend` above.
+    static let spend = RedisScript(QueueLua.now + "\n" + functions + "\n" + "return spend(KEYS[1])")
 
     /// REFUND after a send WeChat did not take. KEYS: 1 the user's windows. ARGV: 1 the window spent
     /// (`m`/`e`), 2 its allowance (the cap: a window opened again meanwhile is full already).

@@ -38,21 +38,29 @@ struct ReachTracker: Sendable {
     static let templateLinkSeconds = 7 * 24 * 3600
 
     /// Opens the window `message` opens, at the time the user acted (`CreateTime`), and answers what
-    /// is left. One script call per message.
+    /// is left. One script call per message (or none: ``LeaseQueue/begin(_:index:dedupKey:reach:)``
+    /// observes in the same step as the first send of a handler that does not read the window).
     func observe(_ message: InboundMessage) async throws(RedisError) -> ReachWindow {
-        let rule = ReplyWindowRule(opening: message)
-        let reply = try await redis.run(
-            ReachScripts.observe, keys: [RedisArgument(keys.window(message.fromUserName))],
-            arguments: [
-                RedisArgument(rule?.rawValue ?? "-"), RedisArgument(message.createTime * 1000),
-                RedisArgument(rule?.duration.milliseconds ?? 0), RedisArgument(rule?.allowance ?? 0), RedisArgument(Self.windowLifetime.milliseconds),
-            ])
+        let reply = try await redis.run(ReachScripts.observe, keys: [RedisArgument(keys.window(message.fromUserName))], arguments: observeArguments(message))
         return ReachWindow(state: (reply.array ?? [])[...])
+    }
+
+    /// The OBSERVE script's ARGV for `message`: window, when the user acted, length, allowance, lifetime.
+    func observeArguments(_ message: InboundMessage) -> [RedisArgument] {
+        let rule = ReplyWindowRule(opening: message)
+        return [
+            RedisArgument(rule?.rawValue ?? "-"), RedisArgument(message.createTime * 1000),
+            RedisArgument(rule?.duration.milliseconds ?? 0), RedisArgument(rule?.allowance ?? 0), RedisArgument(Self.windowLifetime.milliseconds),
+        ]
     }
 
     /// Takes one message of the user's allowance, atomically.
     func spend(_ openID: String) async throws(RedisError) -> Spend {
-        let reply = try await redis.run(ReachScripts.spend, keys: [RedisArgument(keys.window(openID))])
+        try Self.spendAnswer(try await redis.run(ReachScripts.spend, keys: [RedisArgument(keys.window(openID))]))
+    }
+
+    /// Reads the `spend` function's `{which, state…}`.
+    static func spendAnswer(_ reply: RESPValue) throws(RedisError) -> Spend {
         switch reply.array?.first?.string {
         case "unknown": return .untracked
         case "spent": return .exhausted
