@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/redis.sh
+source scripts/proc-counts.sh
 rate="${BENCH_E2E_RATE:-1000}"
 paced_count="${BENCH_E2E_PACED:-20000}"
 burst_count="${BENCH_E2E_BURST:-30000}"
@@ -54,15 +55,21 @@ load --rate 0 --count 2000 --users 100 > /dev/null 2>&1   # warm-up: token fetch
 # CPU seconds (user + system) of this shell's finished children so far: the load generator's cost.
 # (`times` must run in this shell, not in a $(...) subshell, which has no children of its own.)
 children_cpu() { times > "$work/times"; awk 'END { split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times" > "$work/children"; }
+worker_ticks() { echo $(( $(cpu_ticks "${worker_pids[0]}") + $(cpu_ticks "${worker_pids[1]}") )); }
 service_ticks() { local total=0 pid; for pid in "$ingress_pid" "${worker_pids[@]}" "$REDIS_PID"; do total=$(( total + $(cpu_ticks "$pid") )); done; echo "$total"; }
 run() {  # name args...
     local name="$1"; shift
-    local s0 a0 g0; s0="$(service_ticks)"; a0="$(cpu_ticks "$api_pid")"; children_cpu; g0="$(cat "$work/children")"
+    local s0 a0 g0 i0 w0 r0; s0="$(service_ticks)"; a0="$(cpu_ticks "$api_pid")"; children_cpu; g0="$(cat "$work/children")"
+    i0="$(cpu_ticks "$ingress_pid")"; w0="$(worker_ticks)"; r0="$(cpu_ticks "$REDIS_PID")"
+    local ci cw cr; ci="$(proc_counts "$ingress_pid")"; cw="$(proc_counts "${worker_pids[@]}")"; cr="$(proc_counts "$REDIS_PID")"
     load "$@" --json "$work/$name.json" > "$work/$name.out" 2> "$work/$name.err" || echo "bench-e2e: the $name run did not get every reply exactly once (see below)" >&2
     local n; n="$(field "$work/$name.json" accepted)"
     children_cpu
     awk -v a="$g0" -v b="$(cat "$work/children")" -v n="$n" 'BEGIN{printf "%.0f", (b - a) * 1000000 / n}' > "$work/$name.gencpu"
     awk -v a="$s0" -v b="$(service_ticks)" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b - a) * 1000000 / hz / n}' > "$work/$name.cpu"
+    per() { awk -v a="$1" -v b="$2" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b - a) * 1000000 / hz / n}'; }
+    echo "$(per "$i0" "$(cpu_ticks "$ingress_pid")") $(per "$w0" "$(worker_ticks)") $(per "$r0" "$(cpu_ticks "$REDIS_PID")")" > "$work/$name.split"
+    echo "$(per_message "$ci" "$(proc_counts "$ingress_pid")" "$n") $(per_message "$cw" "$(proc_counts "${worker_pids[@]}")" "$n") $(per_message "$cr" "$(proc_counts "$REDIS_PID")" "$n")" > "$work/$name.counts"
     awk -v a="$a0" -v b="$(cpu_ticks "$api_pid")" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.0f", (b - a) * 1000000 / hz / n}' > "$work/$name.apicpu"
 }
 run paced --rate "$rate" --count "$paced_count" --users 1000
@@ -94,4 +101,19 @@ burst_rps="$(field "$work/burst.json" repliesPerSecond)"
 verdict() { awk -v v="$1" -v g="$2" -v op="$3" 'BEGIN{ ok = (op == "le") ? (v <= g) : (v >= g); print (ok ? "met" : "not met") }'; }
 echo "- Goal: p99 from POST to the API call ≤ 50 ms at ${rate} messages/s: **$(verdict "$p99" 50 le)** (${p99} ms)."
 echo "- Goal: ≥ 3 000 replies/s sustained: **$(verdict "$burst_rps" 3000 ge)** (${burst_rps}/s as fast as possible; the generator's own ceiling against a bare handler is ${bare_rate} POST/s)."
+echo
+echo "Service CPU per message by process (µs, from /proc):"
+echo
+echo "| run | ingress | 2 workers | redis-server | services together | thread sleeps per message: ingress / workers / redis | read + write calls per message: ingress / workers / redis |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for name in paced burst; do
+    read -r i w r < "$work/$name.split"
+    read -r vi si vw sw vr sr < "$work/$name.counts"
+    printf '| %s | %s | %s | %s | %s | %s / %s / %s | %s / %s / %s |\n' "$([ "$name" = paced ] && echo "paced, ${rate}/s" || echo "as fast as possible")" "$i" "$w" "$r" "$(cat "$work/$name.cpu")" \
+        "$vi" "$vw" "$vr" "$si" "$sw" "$sr"
+done
+echo
+echo "Thread sleeps are voluntary context switches (a thread waited: each hand-off between threads costs one) and read + write calls come from /proc/PID/io, summed over each process's threads: exact counts, which a shared machine does not disturb."
+echo
+echo "- Goals (issue 17): services ≤ 250 µs/message at full load: **$(verdict "$(cat "$work/burst.cpu")" 250 le)** ($(cat "$work/burst.cpu")); ≤ 350 µs/message at a steady ${rate}/s: **$(verdict "$(cat "$work/paced.cpu")" 350 le)** ($(cat "$work/paced.cpu"))."
 echo "- Service CPU is ingress + both workers + redis-server, per message, from /proc; the fake API's and the generator's (wxsim load: signing, AES, HTTP) are apart. On $(nproc) cores, replies/s cannot exceed $(nproc) s of CPU per second ÷ the sum of the three."

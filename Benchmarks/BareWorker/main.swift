@@ -2,10 +2,6 @@ import AsyncHTTPClient
 import Logging
 import Shared
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -18,7 +14,7 @@ import Foundation
 /// entries from a stream with one `XREADGROUP`, decode each envelope, POST each reply to
 /// `/cgi-bin/message/custom/send` concurrently with one access_token fetched at start, then `XACK` the
 /// batch in one command. No per-user order, no leases, no sent markers, no retries, no reply allowance:
-/// everything the worker adds is what the comparison prices. Exits after COUNT replies.
+/// everything the worker adds is what the comparison prices. Waits for SIGTERM after COUNT replies.
 @main
 struct BareWorker {
     static func main() async throws {
@@ -67,10 +63,8 @@ struct BareWorker {
         }
         redis.close()
         try await httpClient.shutdown()
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let cpu = (Int(usage.ru_utime.tv_sec) + Int(usage.ru_stime.tv_sec)) * 1_000_000 + Int(usage.ru_utime.tv_usec) + Int(usage.ru_stime.tv_usec)
-        // Read by worker-bench: the process's whole CPU time (start-up included, as for the worker's).
-        print("bare-worker: \(replied) replied, \(failed) failed, cpu_us=\(cpu)")
+        // Stays until SIGTERM, so worker-bench reads this process's /proc counters as it reads a worker's.
+        print("bare-worker: \(replied) replied, \(failed) failed")
+        try await Task.sleep(for: .seconds(3600))
     }
 }

@@ -13,6 +13,10 @@ enum CostBench {
         var seconds: Double
         var processMicroseconds: Double
         var redisMicroseconds: Double
+        /// Voluntary context switches of the process (a thread waited), per reply.
+        var sleepsPerReply: Double
+        /// read + write system calls of the process, per reply.
+        var callsPerReply: Double
     }
 
     static func run(binDirectory: String, redisURL: String, redis: RedisClient) async throws {
@@ -22,8 +26,10 @@ enum CostBench {
         let redisPID = try await redis.send("INFO", "server").string.flatMap { info in
             info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("process_id:") }.flatMap { Int32($0.dropFirst("process_id:".count).trimmingWhitespace) }
         }
-        print("| loop (0 ms API, 64 at a time) | messages | replies/s | process CPU µs/reply | redis-server CPU µs/reply | together | × the bare loop |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print(
+            "| loop (0 ms API, 64 at a time) | messages | replies/s | process CPU µs/reply | redis-server CPU µs/reply | together | × the bare loop | thread sleeps/reply | read + write calls/reply |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         var bare: [Cost] = []
         var worker: [Cost] = []
         var swiftPool: [Cost] = []
@@ -44,7 +50,7 @@ enum CostBench {
         ] {
             let ratio = total(cost) / total(bestBare)
             print(
-                "| \(name) | \(count) | \(Int(Double(count) / cost.seconds)) | \(Int(cost.processMicroseconds.rounded())) | \(Int(cost.redisMicroseconds.rounded())) | \(Int(total(cost).rounded())) | \(String(format: "%.2f×", ratio)) |"
+                "| \(name) | \(count) | \(Int(Double(count) / cost.seconds)) | \(Int(cost.processMicroseconds.rounded())) | \(Int(cost.redisMicroseconds.rounded())) | \(Int(total(cost).rounded())) | \(String(format: "%.2f×", ratio)) | \(String(format: "%.1f", cost.sleepsPerReply)) | \(String(format: "%.1f", cost.callsPerReply)) |"
             )
         }
         print("")
@@ -100,11 +106,10 @@ enum CostBench {
 
         let child = Process()
         var variables = ProcessInfo.processInfo.environment
-        let output = Pipe()
         if bare {
             child.executableURL = URL(fileURLWithPath: binDirectory).appendingPathComponent("bare-worker")
             child.arguments = [redisURL, fake.baseURL, appID, "bench-secret", stream, String(count), "64"]
-            child.standardOutput = output
+            child.standardOutput = FileHandle.nullDevice
         } else {
             child.executableURL = URL(fileURLWithPath: binDirectory).appendingPathComponent("worker")
             variables.merge([
@@ -117,16 +122,10 @@ enum CostBench {
         let redisBefore = redisPID.map(ProcessCPU.microseconds) ?? 0
         try child.run()
         try await clock.wait(for: count)
-        var processMicroseconds: Double
-        if bare {
-            child.waitUntilExit()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            processMicroseconds = text.split(separator: "cpu_us=").last.flatMap { Double($0.trimmingWhitespace) } ?? 0
-        } else {
-            processMicroseconds = ProcessCPU.microseconds(child.processIdentifier)
-            kill(child.processIdentifier, SIGTERM)
-            child.waitUntilExit()
-        }
+        var processMicroseconds = ProcessCPU.microseconds(child.processIdentifier)
+        let counts = ProcessCPU.counts(child.processIdentifier)
+        kill(child.processIdentifier, SIGTERM)
+        child.waitUntilExit()
         let redisMicroseconds = (redisPID.map(ProcessCPU.microseconds) ?? 0) - redisBefore
         await fake.stop()
         _ = try? await redis.send("DEL", RedisArgument(stream))
@@ -134,7 +133,9 @@ enum CostBench {
             throw CostBenchError.noReplies("\(bare ? "bare-worker" : "worker") delivered \(clock.delivered) of \(count)")
         }
         processMicroseconds /= Double(count)
-        return Cost(seconds: seconds, processMicroseconds: processMicroseconds, redisMicroseconds: redisMicroseconds / Double(count))
+        return Cost(
+            seconds: seconds, processMicroseconds: processMicroseconds, redisMicroseconds: redisMicroseconds / Double(count),
+            sleepsPerReply: Double(counts.voluntarySwitches) / Double(count), callsPerReply: Double(counts.readWriteCalls) / Double(count))
     }
 }
 
@@ -148,8 +149,24 @@ enum CostBenchError: Error, CustomStringConvertible {
     }
 }
 
-/// A process's CPU time (user + system) so far, from /proc/PID/stat.
+/// A process's CPU time (user + system) and hand-off counts so far, from /proc.
 enum ProcessCPU {
+    /// Voluntary context switches over all the process's threads, and its read + write system calls.
+    static func counts(_ pid: Int32) -> (voluntarySwitches: Int, readWriteCalls: Int) {
+        var switches = 0
+        for thread in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? [] {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/status", encoding: .utf8)) ?? ""
+            for line in status.split(separator: "\n") where line.hasPrefix("voluntary_ctxt_switches:") {
+                switches += Int(line.dropFirst("voluntary_ctxt_switches:".count).trimmingWhitespace) ?? 0
+            }
+        }
+        var calls = 0
+        for line in ((try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)) ?? "").split(separator: "\n") {
+            for field in ["syscr:", "syscw:"] where line.hasPrefix(field) { calls += Int(line.dropFirst(field.count).trimmingWhitespace) ?? 0 }
+        }
+        return (switches, calls)
+    }
+
     static func microseconds(_ pid: Int32) -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")

@@ -92,8 +92,6 @@ struct LeaseQueue: Sendable {
     /// What a begin-send answered.
     struct Begun: Sendable {
         var permission: SendPermission
-        /// The windows after observing, when asked to observe.
-        var observed: ReachWindow?
         /// What spending found, when asked to spend and the send may go.
         var spent: ReachTracker.Spend?
     }
@@ -115,7 +113,7 @@ struct LeaseQueue: Sendable {
                 reach.map { RedisArgument($0.windowKey) } ?? sending,
             ],
             arguments: arguments)
-        guard let parts = reply.array, parts.count == 3, let code = parts[0].integer else { throw .unexpectedReply("the begin-send script answered \(reply)") }
+        guard let parts = reply.array, parts.count == 2, let code = parts[0].integer else { throw .unexpectedReply("the begin-send script answered \(reply)") }
         let permission: SendPermission
         switch code {
         case 0: permission = .fenced
@@ -124,9 +122,8 @@ struct LeaseQueue: Sendable {
         case 3: permission = .sendAfterUnknownOutcome
         default: throw .unexpectedReply("the begin-send script answered \(reply)")
         }
-        let observed = parts[1].array.flatMap { $0.isEmpty ? nil : ReachWindow(state: $0[...]) }
-        let spent = parts[2].array?.isEmpty == false ? try ReachTracker.spendAnswer(parts[2]) : nil
-        return Begun(permission: permission, observed: observed, spent: spent)
+        let spent = parts[1].array?.isEmpty == false ? try ReachTracker.spendAnswer(parts[1]) : nil
+        return Begun(permission: permission, spent: spent)
     }
 
     func markSent(dedupKey: String, index: Int) async throws(RedisError) {

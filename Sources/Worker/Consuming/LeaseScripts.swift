@@ -57,24 +57,23 @@ enum LeaseScripts {
     /// (``ReachScripts`` `spend`), 6–10 when present: the message's `observe` arguments (window, when the
     /// user acted, length, allowance, lifetime), applied first whatever the lease (a fact about the user).
     ///
-    /// Returns `{permission, observed state or {}, spend answer or {}}`; permission 0 fenced (do not send),
+    /// Returns `{permission, spend answer or {}}`; permission 0 fenced (do not send),
     /// 1 send, 2 already sent (skip), 3 send, but another lease began this reply and recorded no outcome.
     /// Extends the lease, so a send always starts with a full lease ahead of it. One round trip instead of
     /// three (observe, begin, spend) for the usual message (issue 17).
     static let beginSend = RedisScript(
         QueueLua.now + "\n" + ReachScripts.functions + "\n"
             + """
-            local observed = {}
-            if #ARGV >= 10 then observed = observe(KEYS[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]) end
-            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {0, observed, {}} end
+            if #ARGV >= 10 then open(KEYS[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]) end
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {0, {}} end
             redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[3]), ARGV[1])
-            if redis.call('EXISTS', KEYS[3]) == 1 then return {2, observed, {}} end
+            if redis.call('EXISTS', KEYS[3]) == 1 then return {2, {}} end
             local previous = redis.call('GET', KEYS[4])
             redis.call('SET', KEYS[4], ARGV[2], 'EX', ARGV[4])
             local permission = 1
             if previous and previous ~= ARGV[2] then permission = 3 end
-            if ARGV[5] == '1' then return {permission, observed, spend(KEYS[5])} end
-            return {permission, observed, {}}
+            if ARGV[5] == '1' then return {permission, spend(KEYS[5])} end
+            return {permission, {}}
             """
     )
 

@@ -13,11 +13,11 @@ enum ReachScripts {
         end
         """
 
-    /// `observe(key, w, at, length, allowance, lifetime)`: opens window `w` (`m`, `e`, or `-` for none)
-    /// at the time the user acted (`at`, Unix ms) unless a later action of the user opened it already (a
-    /// late or replayed message never shortens a window); answers the state.
+    /// `open(key, w, at, length, allowance, lifetime)`: opens window `w` (`m`, `e`, or `-` for none) at the
+    /// time the user acted (`at`, Unix ms) unless a later action of the user opened it already (a late or
+    /// replayed message never shortens a window). `observe(…)`: the same, answering the state.
     static let observeFunction = """
-        local function observe(key, w, at, length, allowance, lifetime)
+        local function open(key, w, at, length, allowance, lifetime)
           if w == 'm' or w == 'e' then
             local at = tonumber(at)
             local last = tonumber(redis.call('HGET', key, w .. 't') or '-1')
@@ -26,28 +26,31 @@ enum ReachScripts {
             end
             redis.call('PEXPIRE', key, tonumber(lifetime))
           end
+        end
+        local function observe(key, w, at, length, allowance, lifetime)
+          open(key, w, at, length, allowance, lifetime)
           return state(key)
         end
         """
 
-    /// `spend(key)`: takes one customer-service message of the user's allowance; answers `{which, state…}`:
-    /// `e` or `m` (one message of that window spent), `unknown` (nothing recorded for the user: WeChat
-    /// decides), `spent` (a window is open, its allowance used) or `closed`.
+    /// `spend(key)`: takes one customer-service message of the user's allowance; answers `{which}`: `e` or
+    /// `m` (one message of that window spent), `unknown` (nothing recorded for the user: WeChat decides),
+    /// `spent` (a window is open, its allowance used) or `closed`.
     static let spendFunction = """
         local function spend(key)
           local s = redis.call('HMGET', key, 'mu', 'ml', 'eu', 'el')
-          if not s[1] and not s[3] then return {'unknown', unpack(state(key))} end
+          if not s[1] and not s[3] then return {'unknown'} end
           local mu, ml, eu, el = tonumber(s[1] or '0'), tonumber(s[2] or '0'), tonumber(s[3] or '0'), tonumber(s[4] or '0')
           if eu > now and el > 0 then
             redis.call('HINCRBY', key, 'el', -1)
-            return {'e', unpack(state(key))}
+            return {'e'}
           end
           if mu > now and ml > 0 then
             redis.call('HINCRBY', key, 'ml', -1)
-            return {'m', unpack(state(key))}
+            return {'m'}
           end
-          if eu > now or mu > now then return {'spent', unpack(state(key))} end
-          return {'closed', unpack(state(key))}
+          if eu > now or mu > now then return {'spent'} end
+          return {'closed'}
         end
         """
 

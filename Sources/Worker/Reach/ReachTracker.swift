@@ -59,7 +59,7 @@ struct ReachTracker: Sendable {
         try Self.spendAnswer(try await redis.run(ReachScripts.spend, keys: [RedisArgument(keys.window(openID))]))
     }
 
-    /// Reads the `spend` function's `{which, state…}`.
+    /// Reads the `spend` function's `{which}`.
     static func spendAnswer(_ reply: RESPValue) throws(RedisError) -> Spend {
         switch reply.array?.first?.string {
         case "unknown": return .untracked
