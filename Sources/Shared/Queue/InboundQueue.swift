@@ -11,11 +11,12 @@ public struct InboundQueue: Sendable {
     /// and its ``QueueRecord``. One result per message: 1 queued, 2 queued before later records, 0 a
     /// duplicate, -1 refused because the backlog is at its cap.
     public static let script = RedisScript(
-        QueueLua.now + "\n" + QueueLua.signal + "\n" + QueueLua.place + "\n"
+        QueueLua.now + "\n" + QueueLua.place + "\n"
             + """
             local cap = tonumber(ARGV[2])
             local backlog = tonumber(redis.call('GET', KEYS[3]) or '0')
             local results = {}
+            local added, users, wakeups = 0, {}, 0
             local a = 4
             for i = 6, #KEYS, 2 do
               local result
@@ -27,14 +28,28 @@ public struct InboundQueue: Sendable {
                 local user = ARGV[a]
                 result = 1 + place(KEYS[i + 1], ARGV[a + 1])
                 backlog = backlog + 1
-                redis.call('INCR', KEYS[3])
-                redis.call('SADD', KEYS[5], user)
+                added = added + 1
+                users[#users + 1] = user
                 if redis.call('HEXISTS', KEYS[2], user) == 0 and redis.call('ZADD', KEYS[1], 'NX', now, user) == 1 then
-                  signal(KEYS[4])
+                  wakeups = wakeups + 1
                 end
               end
               results[#results + 1] = result
               a = a + 2
+            end
+            -- Once per batch: the backlog count, the active users, and one wake-up per user that became
+            -- ready (at most 64 waiting), each one command instead of one per message.
+            if added > 0 then
+              redis.call('INCRBY', KEYS[3], added)
+              redis.call('SADD', KEYS[5], unpack(users))
+            end
+            if wakeups > 0 then
+              local room = math.min(wakeups, 64 - redis.call('LLEN', KEYS[4]))
+              if room > 0 then
+                local ones = {}
+                for n = 1, room do ones[n] = '1' end
+                redis.call('RPUSH', KEYS[4], unpack(ones))
+              end
             end
             return results
             """

@@ -16,20 +16,20 @@ public enum QueueLua {
     /// `orderOf(record)`: a ``QueueRecord``'s order key.
     ///
     /// `place(queue, record)`: puts a record into a user's list in `CreateTime` order and returns 0, or 1
-    /// when it had to go before later records (a late arrival). The usual case is one `LINDEX` and one
-    /// `RPUSH`. A late record never goes before the head, which may be in flight or retrying: the message
-    /// a user's queue has started is finished first.
+    /// when it had to go before later records (a late arrival). The usual case is one `RPUSH` (the list
+    /// was empty) or an `RPUSH` and a `LINDEX` (the record before it is not later). A late record is taken
+    /// off the end again and never goes before the head, which may be in flight or retrying: the message a
+    /// user's queue has started is finished first.
     public static let place = """
         local function orderOf(record)
           return tonumber(string.match(record, '^(%-?%d+)\\n')) or 0
         end
         local function place(queue, record)
           local order = orderOf(record)
-          local length = redis.call('LLEN', queue)
-          if length == 0 or orderOf(redis.call('LINDEX', queue, -1)) <= order then
-            redis.call('RPUSH', queue, record)
-            return 0
-          end
+          local length = redis.call('RPUSH', queue, record)
+          if length == 1 or orderOf(redis.call('LINDEX', queue, -2)) <= order then return 0 end
+          redis.call('RPOP', queue)
+          length = length - 1
           local span = math.min(length - 1, 256)
           if span > 0 then
             local tail = redis.call('LRANGE', queue, -span, -1)
