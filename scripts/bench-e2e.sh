@@ -12,8 +12,11 @@ rate="${BENCH_E2E_RATE:-1000}"
 paced_count="${BENCH_E2E_PACED:-20000}"
 burst_count="${BENCH_E2E_BURST:-30000}"
 
-for product in ingress worker wxsim ingress-bench; do swift build -c release ${SWIFT_BUILD_FLAGS:-} --product "$product"; done
-bin="$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)"
+# BENCH_BIN_DIR: measure binaries built elsewhere (an A/B against an older build) instead of building here.
+if [ -n "${BENCH_BIN_DIR:-}" ]; then bin="$BENCH_BIN_DIR"; else
+    for product in ingress worker wxsim ingress-bench; do swift build -c release ${SWIFT_BUILD_FLAGS:-} --product "$product"; done
+    bin="$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)"
+fi
 work="$(mktemp -d /tmp/relay-bench-e2e.XXXXXX)"
 pids=()
 cleanup() {

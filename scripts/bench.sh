@@ -7,13 +7,18 @@ cd "$(dirname "$0")/.."
 out=".run/bench"
 mkdir -p "$out"
 bash scripts/deps.sh wrk
-started="$(date -u '+%Y-%m-%d %H:%M UTC')"
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-for bench in redis ingress worker e2e; do
-    echo "bench: $bench"
-    bash "scripts/bench-$bench.sh" | tee "$out/$bench.txt"
-done
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+# BENCH_REPORT_ONLY=1: rewrite BENCHMARKS.md from the last run's outputs (after editing the template).
+if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
+    started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    for bench in redis ingress worker e2e; do
+        echo "bench: $bench"
+        bash "scripts/bench-$bench.sh" | tee "$out/$bench.txt"
+    done
+    load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%s\n%s\n%s\n' "$started" "$load_before" "$load_after" > "$out/run.txt"
+fi
+{ read -r started; read -r load_before; read -r load_after; } < "$out/run.txt"
 
 report() { sed -n '/^--- report ---$/,$p' "$out/$1.txt" | tail -n +2; }
 machine="$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), $(swift --version 2>&1 | grep -o 'Swift version [0-9.]*' | head -1), redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2)"
