@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -93,8 +94,25 @@ public struct WeChatAPIClient: Sendable {
         return AccessToken(value: ticket, expiresIn: reply["expires_in"]?.int ?? 7200)
     }
 
+    /// One request, in a client span (``TraceNames/apiPrefix`` + path) when traces are on: its method,
+    /// path (never the query, which holds the token or secret), HTTP status and errcode.
     private func call(
         _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?, contentType: String = "application/json; charset=utf-8"
+    ) async throws(WeChatAPIError) -> [String: JSONValue] {
+        try await RelayTracing.withSpan(TraceNames.apiPrefix + path, ofKind: .client) { span throws(WeChatAPIError) in
+            span?.attributes[TraceNames.httpMethod] = method.rawValue
+            span?.attributes[TraceNames.urlPath] = path
+            let reply = try await exchange(method, path: path, query: query, body: body, contentType: contentType, span: span)
+            if let span, let errcode = reply["errcode"]?.int {
+                span.attributes[TraceNames.errcode] = errcode
+                if errcode != 0 { span.setStatus(SpanStatus(code: .error, message: "errcode \(errcode)")) }
+            }
+            return reply
+        }
+    }
+
+    private func exchange(
+        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?, contentType: String, span: (any Span)?
     ) async throws(WeChatAPIError) -> [String: JSONValue] {
         var url = baseURL + path
         if !query.isEmpty {
@@ -118,6 +136,7 @@ public struct WeChatAPIClient: Sendable {
         } catch {
             throw .transport(String(describing: error))
         }
+        span?.attributes[TraceNames.httpStatus] = status
         guard status == 200 else { throw .http(status: status) }
         do {
             return try JSONDecoder().decode([String: JSONValue].self, from: Data(bytes.readableBytesView))
