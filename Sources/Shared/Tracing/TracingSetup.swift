@@ -36,7 +36,8 @@ public struct TracingSetup: Sendable {
     /// The whole environment, for swift-otel's own variables (headers, timeouts, batch sizes, the sampler).
     private let environment: [String: String]
 
-    /// Reads and checks the variables; a bad sampler, ratio or protocol is a ``ConfigurationError``.
+    /// Reads the variables and, when traces are on, checks them: a bad sampler, ratio or protocol is a
+    /// ``ConfigurationError`` (so is a bad `OTEL_SDK_DISABLED`, always).
     /// `role` names the process in the default service name (`ingress`, `worker`).
     public init(role: String, environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
@@ -45,6 +46,12 @@ public struct TracingSetup: Sendable {
         isEnabled = endpoint != nil && !disabled
         serviceName = reader.string("OTEL_SERVICE_NAME") ?? "wechat-relay-\(role)"
         let protocolName = reader.string("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ?? reader.string("OTEL_EXPORTER_OTLP_PROTOCOL") ?? ExportProtocol.protobuf.rawValue
+        self.environment = environment
+        // Off, the OTEL_* variables may be meant for other software in the same environment: not ours to refuse.
+        guard isEnabled else {
+            exportProtocol = ExportProtocol(rawValue: protocolName.lowercased()) ?? .protobuf
+            return
+        }
         guard let exportProtocol = ExportProtocol(rawValue: protocolName.lowercased()) else {
             let variable = reader.string("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") != nil ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL"
             throw ConfigurationError(variable: variable, problem: "must be http/protobuf or http/json (this build has no gRPC exporter), got '\(protocolName)'")
@@ -56,12 +63,11 @@ public struct TracingSetup: Sendable {
         if let ratio = reader.string("OTEL_TRACES_SAMPLER_ARG"), Double(ratio).map({ (0...1).contains($0) }) != true {
             throw ConfigurationError(variable: "OTEL_TRACES_SAMPLER_ARG", problem: "must be a sampling ratio from 0 to 1, got '\(ratio)'")
         }
-        self.environment = environment
     }
 
     /// Bootstraps swift-otel's tracer as the process's tracer and turns ``RelayTracing`` on; the service
     /// that exports the spans, or nil when tracing is off. Call it once per process, before serving.
-    public func bootstrap(logger: Logger) throws(ConfigurationError) -> (any Service)? {
+    public func bootstrap(logger: Logger = Logger(label: "tracing")) throws(ConfigurationError) -> (any Service)? {
         guard isEnabled else { return nil }
         var configuration = OTel.Configuration.default
         configuration.serviceName = serviceName

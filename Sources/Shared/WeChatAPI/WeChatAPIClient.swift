@@ -34,11 +34,14 @@ public struct WeChatAPIClient: Sendable {
         self.maximumAnswerBytes = maximumAnswerBytes
     }
 
-    /// An HTTP client sized for `concurrency` requests in flight to one host.
+    /// An HTTP client sized for `concurrency` requests in flight to one host, that records no spans itself.
     public static func makeHTTPClient(concurrency: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        // No AsyncHTTPClient spans of its own: they would record `url.query` and `url.full`, which hold the
+        // access_token or the AppSecret, and send a `traceparent` to WeChat. ``call`` records the client span.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
