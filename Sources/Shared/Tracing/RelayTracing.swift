@@ -18,13 +18,13 @@ public enum RelayTracing {
     static func activate() { active.store(true, ordering: .relaxed) }
 
     /// Runs `body` in a new span: a child of `context` when given, else of the task's current context (a
-    /// root span when there is none). `body` gets nil when tracing is off.
+    /// root span when there is none). `body` gets nil when tracing is off, and `name` is not even built.
     public static func withSpan<T, E: Error>(
-        _ name: String, ofKind kind: SpanKind = .internal, context: ServiceContext? = nil, isolation: isolated (any Actor)? = #isolation,
+        _ name: @autoclosure () -> String, ofKind kind: SpanKind = .internal, context: ServiceContext? = nil, isolation: isolated (any Actor)? = #isolation,
         _ body: ((any Span)?) async throws(E) -> T
     ) async throws(E) -> T {
         guard isActive else { return try await body(nil) }
-        let span: any Span = InstrumentationSystem.tracer.startSpan(name, context: context ?? .current ?? .topLevel, ofKind: kind)
+        let span: any Span = InstrumentationSystem.tracer.startSpan(name(), context: context ?? .current ?? .topLevel, ofKind: kind)
         defer { span.end() }
         let result: Result<T, E> = await ServiceContext.$current.withValue(span.context) { () async -> Result<T, E> in
             do throws(E) {
