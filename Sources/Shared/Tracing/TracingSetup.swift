@@ -33,7 +33,7 @@ public struct TracingSetup: Sendable {
     /// `resource.service.name` of every span: `wechat-relay-<role>` unless `OTEL_SERVICE_NAME` says otherwise.
     public let serviceName: String
     public let exportProtocol: ExportProtocol
-    /// The whole environment, for swift-otel's own variables (headers, timeouts, batch sizes, the sampler).
+    /// The `OTEL_*` variables, for swift-otel's own (headers, timeouts, batch sizes, the sampler).
     private let environment: [String: String]
 
     /// Reads the variables and, when traces are on, checks them: a bad sampler, ratio or protocol is a
@@ -46,7 +46,7 @@ public struct TracingSetup: Sendable {
         isEnabled = endpoint != nil && !disabled
         serviceName = reader.string("OTEL_SERVICE_NAME") ?? "wechat-relay-\(role)"
         let protocolName = reader.string("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ?? reader.string("OTEL_EXPORTER_OTLP_PROTOCOL") ?? ExportProtocol.protobuf.rawValue
-        self.environment = environment
+        self.environment = environment.filter { $0.key.hasPrefix("OTEL_") }
         // Off, the OTEL_* variables may be meant for other software in the same environment: not ours to refuse.
         guard isEnabled else {
             exportProtocol = ExportProtocol(rawValue: protocolName.lowercased()) ?? .protobuf
