@@ -46,7 +46,8 @@ public struct TracingSetup: Sendable {
         isEnabled = endpoint != nil && !disabled
         serviceName = reader.string("OTEL_SERVICE_NAME") ?? "wechat-relay-\(role)"
         let protocolName = reader.string("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") ?? reader.string("OTEL_EXPORTER_OTLP_PROTOCOL") ?? ExportProtocol.protobuf.rawValue
-        self.environment = environment.filter { $0.key.hasPrefix("OTEL_") }
+        let prefix = "OTEL_"
+        self.environment = environment.filter { $0.key.hasPrefix(prefix) }
         // Off, the OTEL_* variables may be meant for other software in the same environment: not ours to refuse.
         guard isEnabled else {
             exportProtocol = ExportProtocol(rawValue: protocolName.lowercased()) ?? .protobuf
