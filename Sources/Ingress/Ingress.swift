@@ -29,12 +29,14 @@ struct Ingress: AsyncParsableCommand {
         let logger = Logger(label: "ingress")
         let configuration: RelayConfiguration
         let settings: IngressSettings
+        let tracer: (any Service)?
         do {
             let environment = ProcessEnvironment.variables(overriding: [
                 "REDIS_URL": redisURL, "INGRESS_HOST": host, "INGRESS_PORT": port.map(String.init),
             ])
             configuration = try RelayConfiguration(role: .ingress, environment: environment)
             settings = try IngressSettings(environment: environment)
+            tracer = try TracingSetup(role: "ingress", environment: environment).bootstrap(logger: logger)
         } catch {
             ProcessEnvironment.printError("ingress: \(error)")
             throw ExitCode(2)
@@ -54,9 +56,9 @@ struct Ingress: AsyncParsableCommand {
         let (batcher, drainer, monitor, probe, callbackIPs, reload) = components.backgroundServices
         // Shutdown runs in reverse: the HTTP server stops first (finishing requests in flight), then the
         // monitor, then the drainer makes a last replay attempt, then the batcher sends what waits, and
-        // Redis closes last.
+        // Redis closes last; the trace exporter (when on) after it, flushing every span.
         let group = ServiceGroup(
-            services: [redis, batcher, drainer, monitor, probe, reload, components.passiveWaiters] + (callbackIPs.map { [$0] } ?? []) + [application],
+            services: (tracer.map { [$0] } ?? []) + [redis, batcher, drainer, monitor, probe, reload, components.passiveWaiters] + (callbackIPs.map { [$0] } ?? []) + [application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import NIOCore
 import Shared
+import Tracing
 
 /// WeChat's callback URL: `GET` answers the server-verification handshake, `POST` receives a push,
 /// makes it safe (Redis stream, or the spool while Redis is down) and only then answers `success`.
@@ -82,8 +83,12 @@ struct WeChatController: Sendable {
         return Self.plain(.ok, echo)
     }
 
-    /// `POST`: check the source, verify, decrypt, parse, queue, answer.
+    /// `POST`: check the source, verify, decrypt, parse, queue, answer; in a push span when traces are on.
     func receive(_ request: Request, context: some RemoteAddressRequestContext, account: IngressAccount) async -> Response {
+        await PushSpan.around(account: account.account.name) { await receivePush(request, context: context, account: account) }
+    }
+
+    private func receivePush(_ request: Request, context: some RemoteAddressRequestContext, account: IngressAccount) async -> Response {
         let start = ContinuousClock.now
         if let refusal = refusalBySource(request, peer: context.remoteAddress) { return refusal }
         let query = request.uri.queryParameters
@@ -190,8 +195,9 @@ struct WeChatController: Sendable {
         let receivedAt = WallClock.milliseconds()
         let passive = passiveResponder(for: account)
         let path = ReplyPath(mode: passive == nil ? .async : account.account.replyMode)
-        let envelope = MessageEnvelope(appID: account.account.appID, receivedAtMilliseconds: receivedAt, message: message, replyPath: path)
-        let (response, inRedis) = await enqueue(envelope, into: account.queue)
+        let envelope = MessageEnvelope(appID: account.account.appID, receivedAtMilliseconds: receivedAt, message: message, replyPath: path, trace: TraceParent.current)
+        PushSpan.current?.setMessageAttributes(message, dedupKey: envelope.dedupKey, account: account.account.name)
+        let (response, inRedis) = await RelayTracing.withSpan(TraceNames.enqueue) { _ in await enqueue(envelope, into: account.queue) }
         guard inRedis, let passive else { return response }
         return await passive.answer(
             message, dedupKey: envelope.dedupKey, start: start,

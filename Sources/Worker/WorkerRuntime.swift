@@ -90,9 +90,10 @@ struct WorkerRuntime: Sendable {
         return services
     }
 
-    /// Runs until graceful shutdown (SIGTERM/SIGINT in the process; a trigger in tests), then closes the HTTP client.
-    func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: signals, logger: logger)
+    /// Runs until graceful shutdown (SIGTERM/SIGINT in the process; a trigger in tests), then closes the HTTP
+    /// client. `tracer`, the trace exporter (``TracingSetup``), starts first and so stops last, flushing every span.
+    func run(signals: [UnixSignal] = [.sigterm, .sigint], tracer: (any Service)? = nil) async throws {
+        let group = ServiceGroup(services: (tracer.map { [$0] } ?? []) + services, gracefulShutdownSignals: signals, logger: logger)
         do {
             try await group.run()
         } catch {

@@ -1,6 +1,8 @@
 import CoreMetrics
 import Metrics
 import Prometheus
+import Shared
+import Tracing
 
 /// The ingress's metrics, recorded through swift-metrics into one Prometheus registry that `GET /metrics`
 /// renders.
@@ -109,8 +111,10 @@ struct IngressMetrics: Sendable {
         passiveOutcomes[outcome]?.increment()
     }
 
+    /// Counts a request's outcome, and records it on its push span (``PushSpan``) when traces are on.
     func count(_ outcome: Outcome) {
         outcomes[outcome]?.increment()
+        if RelayTracing.isActive { PushSpan.current?.attributes[TraceNames.outcome] = outcome.rawValue }
     }
 
     func count(_ outcome: SourceCheck.Outcome) {

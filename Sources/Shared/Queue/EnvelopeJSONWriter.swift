@@ -25,6 +25,14 @@ struct EnvelopeJSONWriter {
             raw(",\"r\":")
             string(envelope.replyPath.rawValue)
         }
+        if let trace = envelope.trace {
+            raw(",\"tp\":")
+            string(trace.traceparent)
+            if let state = trace.tracestate {
+                raw(",\"ts\":")
+                string(state)
+            }
+        }
         raw(",\"msg\":{\"f\":")
         fields(envelope.message.fields)
         raw("}}")

@@ -20,6 +20,8 @@ import Foundation
 ///   writes `n + 1`).
 /// - `r` (optional): the ``ReplyPath`` when not `async` (`"passive"`, `"hybrid"`, `"deferred"`); absent in
 ///   envelopes written before issue 16, which are `async`.
+/// - `tp`, `ts` (optional): the W3C `traceparent` and `tracestate` of the ingress's push span
+///   (``TraceParent``), only while traces are exported (issue 17); absent otherwise, and in older envelopes.
 /// - `msg`: the decrypted push, every field as it arrived (see ``XMLField`` for `[name, value]` /
 ///   `[name, [children]]`).
 public struct MessageEnvelope: Sendable, Hashable {
@@ -33,11 +35,15 @@ public struct MessageEnvelope: Sendable, Hashable {
     public var message: InboundMessage
     /// How the worker delivers the replies (passive replies, issue 16).
     public var replyPath: ReplyPath
+    /// The push span's trace context, for the worker's spans; nil when traces are off.
+    public var trace: TraceParent?
 
     public init(
-        appID: String, receivedAtMilliseconds: Int64, message: InboundMessage, dedupKey: String? = nil, attempt: Int = 0, replyPath: ReplyPath = .async
+        appID: String, receivedAtMilliseconds: Int64, message: InboundMessage, dedupKey: String? = nil, attempt: Int = 0, replyPath: ReplyPath = .async,
+        trace: TraceParent? = nil
     ) {
         self.replyPath = replyPath
+        self.trace = trace
         self.appID = appID
         self.receivedAtMilliseconds = receivedAtMilliseconds
         self.dedupKey = dedupKey ?? message.dedupKey.rawValue
@@ -83,11 +89,14 @@ public struct MessageEnvelope: Sendable, Hashable {
         var key: String
         var n: Int
         var r: String?
+        var tp: String?
+        var ts: String?
         var msg: InboundMessage
 
         var envelope: MessageEnvelope {
             MessageEnvelope(
-                appID: app, receivedAtMilliseconds: at, message: msg, dedupKey: key, attempt: n, replyPath: r.flatMap(ReplyPath.init(rawValue:)) ?? .async)
+                appID: app, receivedAtMilliseconds: at, message: msg, dedupKey: key, attempt: n, replyPath: r.flatMap(ReplyPath.init(rawValue:)) ?? .async,
+                trace: tp.map { TraceParent(traceparent: $0, tracestate: ts) })
         }
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import Tracing
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -83,12 +84,21 @@ public final class SharedCredential: Sendable {
         {
             return cached
         }
+        return try await RelayTracing.withSpan(TraceNames.token) { span throws(WeChatAPIError) in
+            span?.attributes[TraceNames.credential] = name
+            return try await shared(excluding: failed, span: span)
+        }
+    }
+
+    /// The value from Redis, or fetched under the lock (the process's cache missed); `span` is told which.
+    private func shared(excluding failed: String?, span: (any Span)?) async throws(WeChatAPIError) -> String {
         let deadline = ContinuousClock.now + lockLease + .seconds(2)
         var backoff = Duration.milliseconds(10)
         var waited = false
         while true {
             if let value = try await cachedInRedis(), value != failed {
                 remember(value)
+                span?.attributes[TraceNames.tokenSource] = "redis"
                 return value
             }
             let owner = UUID().uuidString
@@ -99,11 +109,12 @@ public final class SharedCredential: Sendable {
                 throw .tokenUnavailable("redis: \(error)")
             }
             if acquired {
-                return try await refreshHoldingLock(owner: owner, failed: failed)
+                return try await refreshHoldingLock(owner: owner, failed: failed, span: span)
             }
             if !waited {
                 waited = true
                 observer?(.waitedForLock)
+                span?.attributes[TraceNames.tokenWaitedForLock] = true
             }
             guard ContinuousClock.now < deadline else { throw .tokenUnavailable("the \(name) refresh lock was held for longer than \(lockLease)") }
             do {
@@ -139,7 +150,7 @@ public final class SharedCredential: Sendable {
         }
     }
 
-    private func refreshHoldingLock(owner: String, failed: String?) async throws(WeChatAPIError) -> String {
+    private func refreshHoldingLock(owner: String, failed: String?, span: (any Span)?) async throws(WeChatAPIError) -> String {
         defer {
             let redis = self.redis
             let lockKey = self.lockKey
@@ -149,8 +160,10 @@ public final class SharedCredential: Sendable {
         // Someone may have refreshed between our cache miss and taking the lock.
         if let value = try await cachedInRedis(), value != failed {
             remember(value)
+            span?.attributes[TraceNames.tokenSource] = "redis"
             return value
         }
+        span?.attributes[TraceNames.tokenSource] = "wechat"
         let fetched = try await fetch()
         observer?(.fetched)
         let ttl = max(1_000, fetched.expiresIn * 900)  // 90% of expires_in, in milliseconds

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -33,11 +34,14 @@ public struct WeChatAPIClient: Sendable {
         self.maximumAnswerBytes = maximumAnswerBytes
     }
 
-    /// An HTTP client sized for `concurrency` requests in flight to one host.
+    /// An HTTP client sized for `concurrency` requests in flight to one host, that records no spans itself.
     public static func makeHTTPClient(concurrency: Int) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        // No AsyncHTTPClient spans of its own: they would record `url.query` and `url.full`, which hold the
+        // access_token or the AppSecret, and send a `traceparent` to WeChat. ``call`` records the client span.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -93,8 +97,25 @@ public struct WeChatAPIClient: Sendable {
         return AccessToken(value: ticket, expiresIn: reply["expires_in"]?.int ?? 7200)
     }
 
+    /// One request, in a client span (``TraceNames/apiPrefix`` + path) when traces are on: its method,
+    /// path (never the query, which holds the token or secret), HTTP status and errcode.
     private func call(
         _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?, contentType: String = "application/json; charset=utf-8"
+    ) async throws(WeChatAPIError) -> [String: JSONValue] {
+        try await RelayTracing.withSpan(TraceNames.apiPrefix + path, ofKind: .client) { span throws(WeChatAPIError) in
+            span?.attributes[TraceNames.httpMethod] = method.rawValue
+            span?.attributes[TraceNames.urlPath] = path
+            let reply = try await exchange(method, path: path, query: query, body: body, contentType: contentType, span: span)
+            if let span, let errcode = reply["errcode"]?.int {
+                span.attributes[TraceNames.errcode] = errcode
+                if errcode != 0 { span.setStatus(SpanStatus(code: .error, message: "errcode \(errcode)")) }
+            }
+            return reply
+        }
+    }
+
+    private func exchange(
+        _ method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?, contentType: String, span: (any Span)?
     ) async throws(WeChatAPIError) -> [String: JSONValue] {
         var url = baseURL + path
         if !query.isEmpty {
@@ -118,6 +139,7 @@ public struct WeChatAPIClient: Sendable {
         } catch {
             throw .transport(String(describing: error))
         }
+        span?.attributes[TraceNames.httpStatus] = status
         guard status == 200 else { throw .http(status: status) }
         do {
             return try JSONDecoder().decode([String: JSONValue].self, from: Data(bytes.readableBytesView))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import ServiceLifecycle
 import Shared
 
 /// `worker` / `worker serve`: the service itself.
@@ -23,15 +24,17 @@ struct Serve: AsyncParsableCommand {
             "REDIS_URL": redisURL, "WORKER_CONCURRENCY": concurrency.map(String.init),
         ])
         let runtime: WorkerRuntime
+        let tracer: (any Service)?
         do {
             let configuration = try RelayConfiguration(role: .worker, environment: environment)
             let settings = try WorkerSettings(environment: environment)
+            tracer = try TracingSetup(role: "worker", environment: environment).bootstrap(logger: logger)
             runtime = try WorkerRuntime.make(configuration: configuration, settings: settings, only: accounts, logger: logger)
         } catch {
             ProcessEnvironment.printError("worker: \(error)")
             throw ExitCode(2)
         }
-        try await runtime.run()
+        try await runtime.run(tracer: tracer)
         logger.info("worker stopped")
     }
 }

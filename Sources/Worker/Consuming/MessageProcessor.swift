@@ -44,15 +44,16 @@ struct MessageProcessor: Sendable {
     let logger: Logger
 
     func process(_ lease: Lease, keepGoing: Bool = true) async -> Step {
-        let step = await run(lease, keepGoing: keepGoing)
+        let decoded = Result { () throws(MessageEnvelopeError) in try MessageEnvelope(decoding: lease.record.envelope) }
+        let step = await HandleSpan.around(decoded, account: metrics.account, handler: handler) { await run(lease, decoded, keepGoing: keepGoing) }
         metrics.record(step.outcome)
         return step
     }
 
-    private func run(_ lease: Lease, keepGoing: Bool) async -> Step {
+    private func run(_ lease: Lease, _ decoded: Result<MessageEnvelope, MessageEnvelopeError>, keepGoing: Bool) async -> Step {
         let envelope: MessageEnvelope
         do {
-            envelope = try MessageEnvelope(decoding: lease.record.envelope)
+            envelope = try decoded.get()
         } catch {
             return await deadLetter(lease, keepGoing, DeadLetterFields(reason: error.deadLetterReason, errcode: nil, attempts: 1, detail: error.description))
         }

@@ -55,11 +55,12 @@ struct WorkerMetrics: Sendable {
         func messages(_ outcome: String) -> CoreMetrics.Counter {
             CoreMetrics.Counter(label: "wechat_worker_messages_total", dimensions: [label, ("outcome", outcome)], factory: factory)
         }
-        replied = messages("replied")
-        retried = messages("retried")
-        deadLettered = messages("dead_lettered")
-        leftPending = messages("left_pending")
-        fenced = messages("fenced")
+        // The labels the handling span's `wechat.outcome` uses too (`MessageProcessor.Outcome.metricLabel`).
+        replied = messages(MessageProcessor.Outcome.replied(sent: 0).metricLabel)
+        retried = messages(MessageProcessor.Outcome.retryScheduled.metricLabel)
+        deadLettered = messages(MessageProcessor.Outcome.deadLettered(reason: .malformedEnvelope).metricLabel)
+        leftPending = messages(MessageProcessor.Outcome.leftPending.metricLabel)
+        fenced = messages(MessageProcessor.Outcome.fenced.metricLabel)
         ambiguousSends = CoreMetrics.Counter(label: "wechat_worker_sends_after_unknown_outcome_total", dimensions: [label], factory: factory)
         replies = CoreMetrics.Counter(label: "wechat_worker_replies_total", dimensions: [label], factory: factory)
         tokenRefreshes = CoreMetrics.Counter(label: "wechat_worker_token_refreshes_total", dimensions: [label], factory: factory)
