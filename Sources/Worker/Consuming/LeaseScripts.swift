@@ -161,15 +161,19 @@ enum LeaseScripts {
     )
 
     /// HEARTBEAT. KEYS: 1 owner, 2 deadline. ARGV: 1 lease ms, then user, token pairs. Extends the leases
-    /// still held; returns the users whose lease is gone (reaped and taken by another worker).
+    /// still held; returns the users another lease holds now (reaped and taken by another worker). A user
+    /// nobody holds is not reported: it is usually one this process completed or handed back while the
+    /// heartbeat was on its way (under load the old answer made that a false "taken over" warning), and
+    /// when it was reaped instead, the slot's next step is fenced all the same.
     static let heartbeat = RedisScript(
         QueueLua.now + "\n"
             + """
             local lost = {}
             for i = 2, #ARGV, 2 do
-              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+              local owner = redis.call('HGET', KEYS[1], ARGV[i])
+              if owner == ARGV[i + 1] then
                 redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[1]), ARGV[i])
-              else
+              elseif owner then
                 lost[#lost + 1] = ARGV[i]
               end
             end
