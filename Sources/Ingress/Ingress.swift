@@ -5,10 +5,10 @@ import ServiceLifecycle
 import Shared
 import UnixSignals
 
-/// The `ingress` executable: reads the configuration, then serves WeChat's callbacks until SIGTERM/SIGINT.
-@main
-struct Ingress: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `ingress` command: reads the configuration, then serves WeChat's callbacks until SIGTERM/SIGINT.
+/// Run as the `ingress` executable or as `wechat-relay ingress` (Sources/Relay).
+public struct Ingress: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "ingress",
         abstract: "Receives WeChat's pushes, queues them in Redis and answers within milliseconds.",
         discussion: "Every option mirrors an environment variable; the flag wins when both are set."
@@ -23,7 +23,9 @@ struct Ingress: AsyncParsableCommand {
     @Option(help: "Port to listen on (INGRESS_PORT).")
     var port: Int?
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         ProcessEnvironment.bootstrapLogging()
         let logger = Logger(label: "ingress")
         let configuration: RelayConfiguration
