@@ -1,6 +1,0 @@
-import ArgumentParser
-import Web
-
-// The `web` executable for development (tests and scripts/run.sh start it from the build folder); the image
-// runs the same command from the one `wechat-relay` binary (Sources/Relay).
-await Web.main()
