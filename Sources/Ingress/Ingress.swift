@@ -42,7 +42,6 @@ public struct Ingress: AsyncParsableCommand {
         }
 
         let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "ingress.redis"))
-        await redis.checkReachable(logger: logger)
         let components: IngressComponents
         let application: any ApplicationProtocol
         do {
@@ -52,6 +51,7 @@ public struct Ingress: AsyncParsableCommand {
             ProcessEnvironment.printError("ingress: configuration error: an EncodingAESKey (WECHAT_AES_KEY or aes_key) is unusable: \(error)")
             throw ExitCode(2)
         }
+        await redis.checkReachable(logger: logger)
         let (batcher, drainer, monitor, probe, callbackIPs, reload) = components.backgroundServices
         // Shutdown runs in reverse: the HTTP server stops first (finishing requests in flight), then the
         // monitor, then the drainer makes a last replay attempt, then the batcher sends what waits, and

@@ -42,9 +42,9 @@ public struct Web: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "web.redis"))
-        await redis.checkReachable(logger: logger)
         let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: 16)
         let components = await WebComponents.make(configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, logger: logger)
+        await redis.checkReachable(logger: logger)
         let group = ServiceGroup(
             services: [redis, RedisReadinessService(readiness: components.readiness), components.application()],
             gracefulShutdownSignals: [.sigterm, .sigint],

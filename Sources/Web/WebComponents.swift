@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import Shared
 
-/// Everything `web` runs, built from its configuration; `Web.run()` and the tests share it.
+/// Everything `web` runs, built from its configuration and the Redis and HTTP clients it is given (as
+/// `IngressComponents` and `WorkerComponents` are); `Web.run()` and the tests share it.
 struct WebComponents: Sendable {
     let configuration: RelayConfiguration
     let settings: WebSettings

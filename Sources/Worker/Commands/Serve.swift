@@ -21,16 +21,26 @@ struct Serve: AsyncParsableCommand {
         let environment = ProcessEnvironment.variables(overriding: [
             "REDIS_URL": redisURL, "WORKER_CONCURRENCY": concurrency.map(String.init),
         ])
-        let runtime: WorkerRuntime
+        let configuration: RelayConfiguration
+        let settings: WorkerSettings
         do {
-            let configuration = try RelayConfiguration(role: .worker, environment: environment)
-            let settings = try WorkerSettings(environment: environment)
-            runtime = try WorkerRuntime.make(configuration: configuration, settings: settings, only: accounts, logger: logger)
+            configuration = try RelayConfiguration(role: .worker, environment: environment)
+            settings = try WorkerSettings(environment: environment)
         } catch {
             ProcessEnvironment.printError("worker: \(error)")
             throw ExitCode(2)
         }
-        try await runtime.run()
+        let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "worker.redis"))
+        let components: WorkerComponents
+        do {
+            components = try WorkerComponents.make(configuration: configuration, settings: settings, redis: redis, only: accounts, logger: logger)
+        } catch {
+            ProcessEnvironment.printError("worker: \(error)")
+            redis.close()
+            throw ExitCode(2)
+        }
+        await redis.checkReachable(logger: logger)
+        try await components.run()
         logger.info("worker stopped")
     }
 }
