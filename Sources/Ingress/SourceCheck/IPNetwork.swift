@@ -43,13 +43,12 @@ struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     /// The bytes of an IPv4 or IPv6 address (4 for IPv4 and IPv4-mapped IPv6, else 16); nil for anything else.
     static func address(_ text: some StringProtocol) -> [UInt8]? {
         let string = String(text)
-        var v4 = in_addr()
-        if inet_pton(AF_INET, string, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET6, string, &v6) == 1 else { return nil }
-        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        // Byte buffers rather than in_addr/in6_addr: the static SDK also finds those in CNIOLinux, which
+        // MemberImportVisibility refuses without importing it.
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if inet_pton(AF_INET, string, &v4) == 1 { return v4 }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard inet_pton(AF_INET6, string, &bytes) == 1 else { return nil }
         if bytes.prefix(10).allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return Array(bytes.suffix(4)) }
         return bytes
     }
