@@ -10,10 +10,13 @@ let package = Package(
     name: "wechat-relay",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "ingress", targets: ["Ingress"]),
-        .executable(name: "worker", targets: ["Worker"]),
-        .executable(name: "web", targets: ["Web"]),
-        .executable(name: "wxsim", targets: ["Simulator"]),
+        // The image's one binary: `wechat-relay ingress|worker|web|wxsim …`, or any of them through a symlink of that name.
+        .executable(name: "wechat-relay", targets: ["Relay"]),
+        // The same four commands as executables of their own, for development (tests, scripts/run.sh).
+        .executable(name: "ingress", targets: ["IngressExecutable"]),
+        .executable(name: "worker", targets: ["WorkerExecutable"]),
+        .executable(name: "web", targets: ["WebExecutable"]),
+        .executable(name: "wxsim", targets: ["WxSimExecutable"]),
         .executable(name: "redis-bench", targets: ["RedisBench"]),
         .executable(name: "ingress-bench", targets: ["IngressBench"]),
         .executable(name: "worker-bench", targets: ["WorkerBench"]),
@@ -70,10 +73,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                // ServiceEndpoints and Response.plainText (Shared/HTTP): the routes every service answers the cluster.
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
+        .target(
             name: "Ingress",
             dependencies: [
                 "Shared",
@@ -93,7 +98,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
+        .target(
             name: "Worker",
             dependencies: [
                 "Shared",
@@ -112,7 +117,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // `web`: the pages side of an Official Account (web-page OAuth, JS-SDK signatures); never on the push path.
-        .executableTarget(
+        .target(
             name: "Web",
             dependencies: [
                 "Shared",
@@ -163,7 +168,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // `wxsim`: the fake API as a server, simulated users (send, chat) and end-to-end load.
-        .executableTarget(
+        .target(
             name: "Simulator",
             dependencies: [
                 "Shared", "WeChatFake",
@@ -175,6 +180,39 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The commands' executables: each target is one main.swift calling a library's root command.
+        .executableTarget(
+            name: "Relay",
+            dependencies: [
+                "Ingress", "Worker", "Web", "Simulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "IngressExecutable",
+            dependencies: ["Ingress", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Executables/ingress",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WorkerExecutable",
+            dependencies: ["Worker", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Executables/worker",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WebExecutable",
+            dependencies: ["Web", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Executables/web",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WxSimExecutable",
+            dependencies: ["Simulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Executables/wxsim",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -203,6 +241,9 @@ let package = Package(
                 "Shared",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings

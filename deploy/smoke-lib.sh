@@ -37,7 +37,7 @@ wait_for() {
 # replied_by WORKER_CONTAINER: the messages that worker replied to, from its /metrics.
 replied_by() {
     podman exec "$1" wxsim probe --print http://127.0.0.1:9464/metrics \
-        | sed -n 's/^wechat_worker_messages_total{outcome="replied"} //p' | head -n 1
+        | sed -n 's/^wechat_worker_messages_total{.*outcome="replied"} //p' | head -n 1
 }
 
 # queue_state REDIS_CONTAINER: where the messages are, for a failure to explain itself: the backlog,

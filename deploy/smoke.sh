@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # make smoke: the containers for real, on this machine, with podman and runc (slow: not in CI).
-#  1. release binaries: ingress, worker, web, wxsim (--static-swift-stdlib, scratch path .build-static)
+#  1. the release binary wechat-relay (--static-swift-stdlib, scratch path .build-static)
 #  2. a Debian bookworm base image made here with debootstrap, since no registry image can be pulled;
 #     its root file system is cached in .cache/deploy/ (git-ignored), the image in podman's store
 #  3. the runtime image from deploy/Dockerfile's `prebuilt` target: the same runtime stage as the
-#     default target, but the binaries come from a temporary build context (the `builder` stage needs
+#     default target, but the binary comes from a temporary build context (the `builder` stage needs
 #     the official Swift image, which cannot be pulled here)
 #  4. a Redis image: the base plus Debian's redis-server (compose and Kubernetes use the official image)
 #  5. one podman network; containers: redis, `wxsim api`, the ingress (safe mode) and 2 workers (both
@@ -60,9 +60,9 @@ echo "smoke: tools"
 bash scripts/deps.sh podman runc debootstrap netavark aardvark-dns binutils
 
 if [ -z "${SMOKE_IMAGE:-}" ]; then
-    step "release binaries (--static-swift-stdlib, .build-static)"
+    step "release binary wechat-relay (--static-swift-stdlib, .build-static)"
     build=(swift build -c release --static-swift-stdlib --scratch-path .build-static)
-    for product in ingress worker web wxsim; do "${build[@]}" --product "$product"; done
+    "${build[@]}" --product wechat-relay
     bin="$("${build[@]}" --show-bin-path)"
 fi
 
@@ -90,7 +90,7 @@ if [ -z "${SMOKE_IMAGE:-}" ]; then
     step "runtime image $image (deploy/Dockerfile --target prebuilt)"
     context="$scratch/context"
     mkdir -p "$context/bin" "$context/deploy"
-    for product in ingress worker web wxsim; do strip -o "$context/bin/$product" "$bin/$product"; done
+    strip -o "$context/bin/wechat-relay" "$bin/wechat-relay"
     cp deploy/healthcheck.sh "$context/deploy/"
     # --format docker keeps HEALTHCHECK (the OCI image format has no such field).
     "${podman[@]}" build --quiet --format docker "${limits[@]}" -f deploy/Dockerfile --target prebuilt \
@@ -117,10 +117,13 @@ start wxsim wxsim -e WECHAT_APPID="$appid" -e WECHAT_APPSECRET="$secret" "$image
 locked=(--read-only --cap-drop ALL --security-opt no-new-privileges)
 start ingress ingress "${locked[@]}" --tmpfs /var/lib/wechat-relay/spool:rw,mode=1777 \
     -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" -e WECHAT_TOKEN="$token" -e WECHAT_AES_KEY="$aes_key" "$image"
+# The first worker runs through the `worker` symlink, the second as `wechat-relay worker`: both names work.
+worker_commands=("" worker "wechat-relay worker")
 for n in 1 2; do
     # LOG_LEVEL=debug: a retried API call (a timeout, a refused connection) is logged at debug only.
+    # shellcheck disable=SC2086  # the command is one or two words
     start "worker-$n" "worker-$n" "${locked[@]}" -e REDIS_URL=redis://redis:6379/0 -e WECHAT_APPID="$appid" \
-        -e WECHAT_APPSECRET="$secret" -e WECHAT_API_BASE=http://wxsim:9080 -e LOG_LEVEL=debug "$image" worker
+        -e WECHAT_APPSECRET="$secret" -e WECHAT_API_BASE=http://wxsim:9080 -e LOG_LEVEL=debug "$image" ${worker_commands[$n]}
 done
 
 step "health: each container's HEALTHCHECK, the ingress's /readyz"

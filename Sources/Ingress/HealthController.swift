@@ -17,21 +17,23 @@ struct HealthController: Sendable {
     let metrics: IngressMetrics
 
     func addRoutes(to router: Router<some RequestContext>) {
-        router.get("/healthz") { _, _ in WeChatController.plain(.ok, "ok\n") }
-        router.get("/readyz") { _, _ -> Response in
-            if probe.redisAnswersRecently { return WeChatController.plain(.ok, "ready\n") }
-            if spoolWritable { return WeChatController.plain(.ok, "ready (Redis unreachable, spooling)\n") }
-            return WeChatController.plain(.serviceUnavailable, "not ready: Redis unreachable and the spool is full or not writable\n")
-        }
-        router.get("/metrics") { _, _ -> Response in
-            metrics.spoolRecords.record(spool.gauge.records)
-            metrics.spoolBytes.record(spool.gauge.bytes)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render()))
-            )
-        }
+        let metrics = self.metrics
+        let spool = self.spool
+        ServiceEndpoints(
+            readiness: { readiness },
+            metrics: {
+                metrics.spoolRecords.record(spool.gauge.records)
+                metrics.spoolBytes.record(spool.gauge.bytes)
+                return metrics.render()
+            }
+        ).addRoutes(to: router)
+    }
+
+    /// Redis answered recently, or the spool can take a message.
+    var readiness: ServiceEndpoints.Readiness {
+        if probe.redisAnswersRecently { return .ready }
+        if spoolWritable { return ServiceEndpoints.Readiness(ready: true, line: "ready (Redis unreachable, spooling)") }
+        return .notReady("Redis unreachable and the spool is full or not writable")
     }
 
     /// The spool has room for one more message of the largest accepted size, and its folder is writable.

@@ -5,10 +5,10 @@ import ServiceLifecycle
 import Shared
 import UnixSignals
 
-/// The `ingress` executable: reads the configuration, then serves WeChat's callbacks until SIGTERM/SIGINT.
-@main
-struct Ingress: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `ingress` command: reads the configuration, then serves WeChat's callbacks until SIGTERM/SIGINT.
+/// Run as the `ingress` executable or as `wechat-relay ingress` (Sources/Relay).
+public struct Ingress: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "ingress",
         abstract: "Receives WeChat's pushes, queues them in Redis and answers within milliseconds.",
         discussion: "Every option mirrors an environment variable; the flag wins when both are set."
@@ -23,7 +23,9 @@ struct Ingress: AsyncParsableCommand {
     @Option(help: "Port to listen on (INGRESS_PORT).")
     var port: Int?
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         EventLoopTaskExecutor.installUnlessDisabled()
         ProcessEnvironment.bootstrapLogging()
         let logger = Logger(label: "ingress")
@@ -43,7 +45,6 @@ struct Ingress: AsyncParsableCommand {
         }
 
         let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "ingress.redis"))
-        await redis.checkReachable(logger: logger)
         let components: IngressComponents
         let application: any ApplicationProtocol
         do {
@@ -53,6 +54,7 @@ struct Ingress: AsyncParsableCommand {
             ProcessEnvironment.printError("ingress: configuration error: an EncodingAESKey (WECHAT_AES_KEY or aes_key) is unusable: \(error)")
             throw ExitCode(2)
         }
+        await redis.checkReachable(logger: logger)
         let (batcher, drainer, monitor, probe, callbackIPs, reload) = components.backgroundServices
         // Shutdown runs in reverse: the HTTP server stops first (finishing requests in flight), then the
         // monitor, then the drainer makes a last replay attempt, then the batcher sends what waits, and

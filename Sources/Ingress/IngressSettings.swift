@@ -4,6 +4,7 @@ import Shared
 ///
 /// | variable | default |
 /// | --- | --- |
+/// | `INGRESS_HOST` / `INGRESS_PORT` | `0.0.0.0` / `8080`: where it listens |
 /// | `INGRESS_PATH` | `/wechat` |
 /// | `INGRESS_MAX_BODY_BYTES` | `65536` (larger bodies get 413) |
 /// | `WECHAT_TIMESTAMP_WINDOW` | `300` seconds either side of now |
@@ -24,6 +25,9 @@ import Shared
 /// The reply mode itself (`WECHAT_REPLY_MODE`, `WECHAT_PASSIVE_BUDGET_MS`, `WECHAT_PASSIVE_PLACEHOLDER`) is the
 /// account's, in ``RelayConfiguration/account``.
 struct IngressSettings: Sendable {
+    /// The address the HTTP server listens on.
+    var host: String
+    var port: Int
     var path: String
     var maximumBodyBytes: Int
     var timestampWindowSeconds: Int64
@@ -53,6 +57,8 @@ struct IngressSettings: Sendable {
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
+        host = reader.string("INGRESS_HOST") ?? "0.0.0.0"
+        port = try reader.integer("INGRESS_PORT", default: 8080, in: 0...65_535)
         path = reader.string("INGRESS_PATH") ?? "/wechat"
         guard path.hasPrefix("/") else { throw ConfigurationError(variable: "INGRESS_PATH", problem: "must start with /") }
         maximumBodyBytes = try reader.integer("INGRESS_MAX_BODY_BYTES", default: 64 * 1024, in: 1_024...(16 << 20))

@@ -34,7 +34,7 @@ extension WeChatController {
             }
             guard check.mode == .enforce else { return nil }
             metrics.count(.sourceRefused)
-            return Self.plain(.forbidden, "source not allowed\n")
+            return Response.plainText(.forbidden, "source not allowed\n")
         }
     }
 

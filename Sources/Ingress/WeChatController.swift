@@ -53,12 +53,12 @@ struct WeChatController: Sendable {
 
     private func unknownAccount() -> Response {
         metrics.count(.unknownAccount)
-        return Self.plain(.notFound, "unknown account\n")
+        return Response.plainText(.notFound, "unknown account\n")
     }
 
     private func noSingleAccount() -> Response {
         metrics.count(.unknownAccount)
-        return Self.plain(.notFound, "several accounts are configured: push to \(settings.path)/{appid}\n")
+        return Response.plainText(.notFound, "several accounts are configured: push to \(settings.path)/{appid}\n")
     }
 
     /// `GET ?signature&timestamp&nonce&echostr`: echo `echostr` when the signature is ours and the
@@ -69,18 +69,18 @@ struct WeChatController: Sendable {
             let echo = query.get("echostr")
         else {
             metrics.count(.badRequest)
-            return Self.plain(.badRequest, "missing signature, timestamp, nonce or echostr\n")
+            return Response.plainText(.badRequest, "missing signature, timestamp, nonce or echostr\n")
         }
         guard WeChatSignature.isValid(signature: signature, token: account.token, timestamp: timestamp, nonce: nonce) else {
             metrics.count(.badSignature)
-            return Self.plain(.forbidden, "bad signature\n")
+            return Response.plainText(.forbidden, "bad signature\n")
         }
         guard WeChatSignature.isFresh(timestamp: timestamp, nowSeconds: WallClock.seconds(), window: settings.timestampWindowSeconds) else {
             metrics.count(.staleTimestamp)
-            return Self.plain(.forbidden, "stale timestamp\n")
+            return Response.plainText(.forbidden, "stale timestamp\n")
         }
         metrics.count(.verified)
-        return Self.plain(.ok, echo)
+        return Response.plainText(.ok, echo)
     }
 
     /// `POST`: check the source, verify, decrypt, parse, queue, answer; in a push span when traces are on.
@@ -94,17 +94,17 @@ struct WeChatController: Sendable {
         let query = request.uri.queryParameters
         guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce") else {
             metrics.count(.badRequest)
-            return Self.plain(.badRequest, "missing signature, timestamp or nonce\n")
+            return Response.plainText(.badRequest, "missing signature, timestamp or nonce\n")
         }
         let token = account.token
         let crypto = account.crypto
         guard WeChatSignature.isValid(signature: signature, token: token, timestamp: timestamp, nonce: nonce) else {
             metrics.count(.badSignature)
-            return Self.plain(.forbidden, "bad signature\n")
+            return Response.plainText(.forbidden, "bad signature\n")
         }
         guard WeChatSignature.isFresh(timestamp: timestamp, nowSeconds: WallClock.seconds(), window: settings.timestampWindowSeconds) else {
             metrics.count(.staleTimestamp)
-            return Self.plain(.forbidden, "stale timestamp\n")
+            return Response.plainText(.forbidden, "stale timestamp\n")
         }
 
         var body: [UInt8]
@@ -113,11 +113,11 @@ struct WeChatController: Sendable {
             body = Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
             metrics.count(.tooLarge)
-            return Self.plain(.contentTooLarge, "body over \(settings.maximumBodyBytes) bytes\n")
+            return Response.plainText(.contentTooLarge, "body over \(settings.maximumBodyBytes) bytes\n")
         } catch {
             // The connection ended (or was cut off by the request timeout) before the body did.
             metrics.count(.badRequest)
-            return Self.plain(.badRequest, "incomplete body\n")
+            return Response.plainText(.badRequest, "incomplete body\n")
         }
 
         let received = body
@@ -126,17 +126,17 @@ struct WeChatController: Sendable {
         if !encrypted, crypto != nil, !settings.acceptPlaintext {
             // Safe mode: the URL signature does not cover the body, so an unencrypted body could be anyone's.
             metrics.count(.plaintextRefused)
-            return Self.plain(.forbidden, "unencrypted push refused: safe mode is on\n")
+            return Response.plainText(.forbidden, "unencrypted push refused: safe mode is on\n")
         }
         if encrypted {
             guard let messageSignature = query.get("msg_signature") else {
                 metrics.count(.badRequest)
-                return Self.plain(.badRequest, "missing msg_signature\n")
+                return Response.plainText(.badRequest, "missing msg_signature\n")
             }
             guard let crypto else {
                 logger.error("an encrypted push arrived for \(account.account.name) but it has no EncodingAESKey; set WECHAT_AES_KEY or aes_key to the console's EncodingAESKey")
                 metrics.count(.decryptFailed)
-                return Self.plain(.badRequest, "encrypted push, but no EncodingAESKey is configured\n")
+                return Response.plainText(.badRequest, "encrypted push, but no EncodingAESKey is configured\n")
             }
             do {
                 let opened = try crypto.openRequest(body: body, token: token, timestamp: timestamp, nonce: nonce, msgSignature: messageSignature)
@@ -146,14 +146,14 @@ struct WeChatController: Sendable {
                 switch error {
                 case .signatureMismatch:
                     metrics.count(.badSignature)
-                    return Self.plain(.forbidden, "bad msg_signature\n")
+                    return Response.plainText(.forbidden, "bad msg_signature\n")
                 case .xml, .missingEncrypt:
                     metrics.count(.malformed)
-                    return Self.plain(.badRequest, "malformed encrypted body\n")
+                    return Response.plainText(.badRequest, "malformed encrypted body\n")
                 case .crypto(let reason):
                     logger.warning("cannot decrypt a push: \(reason)")
                     metrics.count(.decryptFailed)
-                    return Self.plain(.badRequest, "cannot decrypt\n")
+                    return Response.plainText(.badRequest, "cannot decrypt\n")
                 }
             }
         }
@@ -164,14 +164,14 @@ struct WeChatController: Sendable {
         } catch {
             logger.debug("malformed push refused: \(error)")
             metrics.count(.malformed)
-            return Self.plain(.badRequest, "malformed XML\n")
+            return Response.plainText(.badRequest, "malformed XML\n")
         }
         // The signature proves the Token; the outer ToUserName proves which account the push is for (two
         // accounts may share a Token, or a push signed for one may be posted to another's URL).
         if let originalID = account.account.originalID, message.toUserName != originalID {
             metrics.count(.wrongAccount)
             logger.warning("refused a push for \(message.toUserName.prefix(40)) posted to \(account.account.name)'s URL")
-            return Self.plain(.forbidden, "push is not for this account\n")
+            return Response.plainText(.forbidden, "push is not for this account\n")
         }
 
         // An encrypted body is already bound to the timestamp and nonce by its msg_signature.
@@ -181,7 +181,7 @@ struct WeChatController: Sendable {
         case .conflict:
             metrics.count(.replayRefused)
             logger.warning("refused a push whose timestamp and nonce came earlier with another body (a replayed URL?)")
-            return Self.plain(.forbidden, "timestamp and nonce already used\n")
+            return Response.plainText(.forbidden, "timestamp and nonce already used\n")
         case .unchecked:
             metrics.replayChecksSkipped.increment()
         }
@@ -245,7 +245,7 @@ struct WeChatController: Sendable {
             case .full:
                 metrics.count(.unavailable)
                 logger.error("cannot queue a message from \(Self.mask(openID)): the backlog is at QUEUE_MAXLEN; answering 503 so WeChat retries")
-                return (Self.plain(.serviceUnavailable, "temporarily unavailable\n"), false)
+                return (Response.plainText(.serviceUnavailable, "temporarily unavailable\n"), false)
             case .duplicate:
                 metrics.count(.duplicate)
                 logger.debug("retry of an already queued message from \(Self.mask(openID))")
@@ -262,16 +262,12 @@ struct WeChatController: Sendable {
             } catch {
                 metrics.count(.unavailable)
                 logger.error("cannot queue a message from \(Self.mask(openID)): Redis failed and the spool refused it (\(error))")
-                return (Self.plain(.serviceUnavailable, "temporarily unavailable\n"), false)
+                return (Response.plainText(.serviceUnavailable, "temporarily unavailable\n"), false)
             }
         }
     }
 
-    static let success = plain(.ok, "success")
-
-    static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
+    static let success = Response.plainText(.ok, "success")
 
     /// An openid as logs may show it: enough to tell users apart, not enough to identify one.
     static func mask(_ openID: String) -> String { DedupKey.maskOpenID(openID) }

@@ -2,10 +2,9 @@ import ArgumentParser
 
 /// `wxsim`: WeChat on a laptop. A fake `api.weixin.qq.com` (`api`), a user sending messages to the
 /// ingress as WeChat would (`send`, `chat`), an end-to-end load generator (`load`), and a user's browser
-/// signing in on a web page (`oauth`).
-@main
-struct WxSim: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// signing in on a web page (`oauth`). Run as the `wxsim` executable or as `wechat-relay wxsim`.
+public struct WxSim: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "wxsim",
         abstract: "A local WeChat: fake API, simulated users, end-to-end load.",
         discussion: """
@@ -14,4 +13,6 @@ struct WxSim: AsyncParsableCommand {
             """,
         subcommands: [APICommand.self, SendCommand.self, ChatCommand.self, LoadCommand.self, ProbeCommand.self, OAuthCommand.self]
     )
+
+    public init() {}
 }

@@ -14,10 +14,9 @@ extension WeChatPusher {
     /// Delivers `request` like WeChat: when no answer comes within `timeout`, drops the connection and
     /// delivers the same push again, `attempts` times in all (WeChat: 3, 5 s each).
     public func deliver(_ request: PushRequest, using client: HTTPClient, attempts: Int = 3, timeout: Duration = .seconds(5)) async throws -> Delivery {
-        let millis = timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000
         for attempt in 1...max(1, attempts) {
             do {
-                let result = try await send(request, using: client, timeout: .milliseconds(millis))
+                let result = try await send(request, using: client, timeout: .milliseconds(timeout.milliseconds))
                 return Delivery(result: result, deliveries: attempt)
             } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
                 continue

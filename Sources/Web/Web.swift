@@ -6,11 +6,10 @@ import ServiceLifecycle
 import Shared
 import UnixSignals
 
-/// The `web` executable: the pages side of an Official Account (web-page OAuth, JS-SDK signatures),
+/// The `web` command (the `web` executable, or `wechat-relay web`): the pages side of an Official Account (web-page OAuth, JS-SDK signatures),
 /// beside the ingress and the worker, sharing their Redis; never on the 5-second push path.
-@main
-struct Web: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Web: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "web",
         abstract: "Signs WeChat users in on web pages (OAuth) and signs pages for the JS-SDK.",
         discussion: "Every option mirrors an environment variable; the flag wins when both are set."
@@ -25,7 +24,9 @@ struct Web: AsyncParsableCommand {
     @Option(help: "Port to listen on (WEB_PORT).")
     var port: Int?
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         ProcessEnvironment.bootstrapLogging()
         let logger = Logger(label: "web")
         let configuration: RelayConfiguration
@@ -41,9 +42,9 @@ struct Web: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "web.redis"))
-        await redis.checkReachable(logger: logger)
         let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: 16)
         let components = await WebComponents.make(configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, logger: logger)
+        await redis.checkReachable(logger: logger)
         let group = ServiceGroup(
             services: [redis, RedisReadinessService(readiness: components.readiness), components.application()],
             gracefulShutdownSignals: [.sigterm, .sigint],

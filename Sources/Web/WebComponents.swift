@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import Shared
 
-/// Everything `web` runs, built from its configuration; `Web.run()` and the tests share it.
+/// Everything `web` runs, built from its configuration and the Redis and HTTP clients it is given (as
+/// `IngressComponents` and `WorkerComponents` are); `Web.run()` and the tests share it.
 struct WebComponents: Sendable {
     let configuration: RelayConfiguration
     let settings: WebSettings
@@ -63,20 +64,10 @@ struct WebComponents: Sendable {
         // WeChat's console checks a domain by fetching MP_verify_XXXX.txt at its root, which holds XXXX.
         for code in settings.verificationCodes {
             router.get(RouterPath("/MP_verify_\(code).txt")) { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: code)))
+                Response.plainText(.ok, code)
             }
         }
-        let readiness = self.readiness
-        router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
-        router.get("/readyz") { _, _ -> Response in
-            let status = readiness.status
-            return status.ready ? Self.text(.ok, "ready\n") : Self.text(.serviceUnavailable, "not ready: \(status.reason)\n")
-        }
-        router.get("/metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render())))
-        }
+        ServiceEndpoints(readiness: readiness, metrics: { metrics.render() }).addRoutes(to: router)
         return router
     }
 
@@ -93,9 +84,5 @@ struct WebComponents: Sendable {
             },
             logger: logger
         )
-    }
-
-    private static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 }

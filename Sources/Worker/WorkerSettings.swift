@@ -4,8 +4,8 @@ import Shared
 ///
 /// | variable | default |
 /// | --- | --- |
-/// | `WORKER_CONCURRENCY` | `16` users served at once per process (in ``RelayConfiguration``) |
-/// | `WORKER_RULES` | none: built-in replies (in ``RelayConfiguration``) |
+/// | `WORKER_CONCURRENCY` | `16` users served at once per process, shared fairly by its accounts |
+/// | `WORKER_RULES` | none: built-in replies |
 /// | `WORKER_RULES_DIR` | `rules.d` beside `WORKER_RULES`: `{appid}.yaml` there is that account's rules file |
 /// | `WORKER_ACCOUNTS` | none: every configured account; else the names or appids this worker serves (`--account`) |
 /// | `WORKER_WEBHOOK_URL` | none; when set, the webhook handler replaces the rules |
@@ -27,6 +27,10 @@ import Shared
 ///
 /// Durations are a number with `ms`, `s`, `m` or `h` (a bare number is seconds).
 struct WorkerSettings: Sendable {
+    /// How many users this process serves at once (its slots, shared by its accounts; the HTTP client's connections).
+    var concurrency: Int
+    /// The shared rules file; nil: built-in replies.
+    var rules: String?
     /// Where per-account rules files (`{appid}.yaml`) are looked for.
     var rulesDirectory: String?
     /// The accounts this worker serves (names or appids); empty: all.
@@ -55,9 +59,11 @@ struct WorkerSettings: Sendable {
 
     init(environment: [String: String]) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
+        concurrency = try reader.integer("WORKER_CONCURRENCY", default: 16, in: 1...10_000)
+        rules = reader.string("WORKER_RULES")
         if let directory = reader.string("WORKER_RULES_DIR") {
             rulesDirectory = directory
-        } else if let rules = reader.string("WORKER_RULES") {
+        } else if let rules {
             let folder = rules.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             rulesDirectory = (rules.hasPrefix("/") && folder.isEmpty ? "/" : folder.isEmpty ? "." : folder) + "/rules.d"
         } else {

@@ -18,7 +18,7 @@ import Glibc
 
     static func waitForHTTP(port: Int) async throws {
         for _ in 0..<200 {
-            if (try? await offThePool({ try HTTPTestClient.send(port: port, method: "GET", path: "/healthz") }))?.status == 200 { return }
+            if (try? await HTTPTestClient.send(port: port, method: "GET", path: "/healthz"))?.status == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HTTPTestClient.Failure(description: "the ingress did not start on port \(port)")
@@ -37,7 +37,7 @@ import Glibc
         try await Self.waitForHTTP(port: httpPort)
         for id in 0..<25 {
             let query = IngressHarness.signedQuery()
-            let answer = try await offThePool { try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: Int64(500 + id))) }
+            let answer = try await HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: Int64(500 + id)))
             #expect(answer.status == 200)
             #expect(answer.body == "success")
         }
@@ -70,7 +70,7 @@ import Glibc
         let ingress = try ServiceProcess("ingress", environment: Self.environment(redisPort: redis.port, httpPort: httpPort, spool: spool))
         try await Self.waitForHTTP(port: httpPort)
         let query = IngressHarness.signedQuery()
-        let answer = try await offThePool { try HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: 1)) }
+        let answer = try await HTTPTestClient.send(port: httpPort, method: "POST", path: "/wechat?\(query)", body: IngressHarness.textMessage(id: 1))
         #expect(answer.status == 200)
         let status = try await offThePool { ingress.stop(signal: SIGTERM) }
         #expect(status == 0, "\(ingress.log)")

@@ -37,10 +37,9 @@ struct RunningIngress {
         if ownsSpool { try? FileManager.default.removeItem(atPath: spool) }
     }
 
-    /// One HTTP request (a connection of its own), from a thread off the cooperative pool.
+    /// One HTTP request (a connection of its own).
     func send(_ method: String, _ path: String, body: String = "") async throws -> (status: Int, body: String) {
-        let port = self.port
-        return try await offThePool { try HTTPTestClient.send(port: port, method: method, path: path, body: body) }
+        try await HTTPTestClient.send(port: port, method: method, path: path, body: body)
     }
 
     /// A signed plaintext text message with this MsgId, as WeChat pushes it.

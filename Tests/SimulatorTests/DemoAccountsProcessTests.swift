@@ -11,7 +11,7 @@ import WeChatFake
         let api = try ServiceProcess("wxsim", arguments: ["api", "--port", String(port), "--appid", "wxconfigured0001", "--secret", "configured"], environment: [:])
         var started = false
         for _ in 0..<300 {
-            if let answer = try? HTTPTestClient.send(port: port, method: "GET", path: "/wxsim/replies"), answer.status == 200 {
+            if let answer = try? await HTTPTestClient.send(port: port, method: "GET", path: "/wxsim/replies"), answer.status == 200 {
                 started = true
                 break
             }
@@ -19,18 +19,18 @@ import WeChatFake
         }
         try #require(started, "wxsim api did not start: \(api.log)")
         for (appID, secret) in DemoAccount.all.map({ ($0.appID, $0.secret) }) + [("wxconfigured0001", "configured")] {
-            let answer = try HTTPTestClient.send(port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(appID)&secret=\(secret)")
+            let answer = try await HTTPTestClient.send(port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(appID)&secret=\(secret)")
             #expect(answer.body.contains("\"access_token\""), "\(appID): \(answer.body)")
         }
         // Another account's secret is still wrong for this one.
-        let crossed = try HTTPTestClient.send(port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(DemoAccount.shop.appID)&secret=\(DemoAccount.blog.secret)")
+        let crossed = try await HTTPTestClient.send(port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(DemoAccount.shop.appID)&secret=\(DemoAccount.blog.secret)")
         #expect(crossed.body.contains("40125"), "\(crossed.body)")
         // The unverified blog may not use the customer-service API; the verified shop may.
         for (account, errcode) in [(DemoAccount.blog, "48001"), (DemoAccount.shop, "\"errcode\":0")] {
-            let token = try HTTPTestClient.send(
+            let token = try await HTTPTestClient.send(
                 port: port, method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=\(account.appID)&secret=\(account.secret)")
             let accessToken = try #require(token.body.split(separator: "\"").dropFirst(3).first, "\(token.body)")
-            let send = try HTTPTestClient.send(
+            let send = try await HTTPTestClient.send(
                 port: port, method: "POST", path: "/cgi-bin/message/custom/send?access_token=\(accessToken)",
                 body: #"{"touser":"o_reader","msgtype":"text","text":{"content":"hi"}}"#)
             #expect(send.body.contains(errcode), "\(account.name): \(send.body)")

@@ -62,7 +62,7 @@ final class DemoStack: Sendable {
 
     private func waitUntilServing(port: Int, path: String, process: ServiceProcess) async throws {
         for _ in 0..<300 {
-            if let answer = try? HTTPTestClient.send(port: port, method: "GET", path: path), answer.status == 200 { return }
+            if let answer = try? await HTTPTestClient.send(port: port, method: "GET", path: path), answer.status == 200 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw HTTPTestClient.Failure(description: "\(process.name) did not start serving on port \(port); its log:\n\(process.log)")

@@ -221,7 +221,7 @@ import WeChatFake
         let results = try await Self.deliver(messages, pusher: try fixture.pusher(.plaintext), timeout: .seconds(5), parallel: 10)
         await Self.expectEachAnsweredOnce(Self.webhookAnswers(messages), results: results, fixture: fixture)
         let port = fixture.ingressPort
-        let metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }.body
+        let metrics = try await HTTPTestClient.send(port: port, method: "GET", path: "/metrics").body
         let overflow = metrics.split(separator: "\n").first { $0.hasPrefix(#"wechat_ingress_passive_total{outcome="overflow"} "#) }
         #expect(overflow.flatMap { Int($0.split(separator: " ").last ?? "") }.map { $0 > 0 } == true, "\(overflow ?? "no overflow line")")
     }

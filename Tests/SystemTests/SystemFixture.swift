@@ -236,13 +236,13 @@ final class SystemFixture: Sendable {
     /// `GET /readyz` on the ingress.
     func readiness() async throws -> Int {
         let port = ingressPort
-        return try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/readyz") }.status
+        return try await HTTPTestClient.send(port: port, method: "GET", path: "/readyz").status
     }
 
     /// How many pushes the ingress counted with `outcome` (`queued`, `duplicate`, `spooled`, …), from `/metrics`.
     func ingressCount(_ outcome: String) async throws -> Int {
         let port = ingressPort
-        let metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }.body
+        let metrics = try await HTTPTestClient.send(port: port, method: "GET", path: "/metrics").body
         let prefix = #"wechat_ingress_requests_total{outcome="\#(outcome)"} "#
         let line = metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }
         return line.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0

@@ -43,8 +43,8 @@ struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     /// The bytes of an IPv4 or IPv6 address (4 for IPv4 and IPv4-mapped IPv6, else 16); nil for anything else.
     static func address(_ text: some StringProtocol) -> [UInt8]? {
         let string = String(text)
-        // Plain byte buffers, not `in_addr`/`in6_addr`: in a release build those names also resolve to
-        // NIO's C module, which this file does not import (a MemberImportVisibility error).
+        // Byte buffers rather than in_addr/in6_addr: the static SDK also finds those in CNIOLinux, which
+        // MemberImportVisibility refuses without importing it.
         var v4 = [UInt8](repeating: 0, count: 4)
         if inet_pton(AF_INET, string, &v4) == 1 { return v4 }
         var bytes = [UInt8](repeating: 0, count: 16)

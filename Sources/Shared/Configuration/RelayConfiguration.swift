@@ -1,6 +1,7 @@
-/// The settings every service reads from the environment, validated once at start-up: Redis, the
-/// account or accounts (`WECHAT_*`, `WECHAT_ACCOUNTS`), the API base and the listen address. Each service
-/// reads its own variables beside it (`IngressSettings`, `WorkerSettings`, `WebSettings`). Every variable,
+/// The settings more than one service reads from the environment, validated once at start-up: Redis, the
+/// account or accounts (`WECHAT_*`, `WECHAT_ACCOUNTS`) and the API base. Each service reads its own
+/// variables beside it (`IngressSettings`, `WorkerSettings`, `WebSettings`: its listen address, its
+/// concurrency, its rules…), with the same ``EnvironmentReader``. Every variable,
 /// with its default, is in README's Configuration table (`DocumentedVariablesTests` keeps the two in step).
 public struct RelayConfiguration: Sendable {
     /// Which service is reading: each requires its own variables.
@@ -18,10 +19,6 @@ public struct RelayConfiguration: Sendable {
     public var aesKey: String?
     public var previousAESKey: String?
     public var apiBase: String
-    public var ingressHost: String
-    public var ingressPort: Int
-    public var workerConcurrency: Int
-    public var workerRules: String?
     /// The single account the `WECHAT_*` variables describe (`WECHAT_ORIGINAL_ID`, `WECHAT_REPLY_MODE`,
     /// `WECHAT_PASSIVE_BUDGET_MS`, `WECHAT_PASSIVE_PLACEHOLDER` included).
     public var account: WeChatAccount
@@ -71,10 +68,6 @@ public struct RelayConfiguration: Sendable {
         guard apiBase.hasPrefix("http://") || apiBase.hasPrefix("https://") else {
             throw ConfigurationError(variable: "WECHAT_API_BASE", problem: "must start with http:// or https://")
         }
-        ingressHost = value("INGRESS_HOST") ?? "0.0.0.0"
-        ingressPort = try integer("INGRESS_PORT", default: 8080, in: 0...65_535)
-        workerConcurrency = try integer("WORKER_CONCURRENCY", default: 16, in: 1...10_000)
-        workerRules = value("WORKER_RULES")
         let modeName = value("WECHAT_REPLY_MODE") ?? "async"
         guard let replyMode = ReplyMode(rawValue: modeName.lowercased()) else {
             throw ConfigurationError(variable: "WECHAT_REPLY_MODE", problem: "must be async, passive or hybrid, got '\(modeName)'")

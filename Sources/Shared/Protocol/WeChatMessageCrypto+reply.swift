@@ -9,17 +9,13 @@ extension WeChatMessageCrypto {
     /// </xml>
     /// ```
     /// Echoing the push's `timestamp` and `nonce` is fine. Use the ``KeySlot`` that decrypted the push.
+    /// `random`: the 16-byte prefix, for test vectors; nil: fresh random bytes.
     public func encryptedReply(
-        _ xml: String, token: String, timestamp: String, nonce: String, key: KeySlot = .current
+        _ xml: String, random: [UInt8]? = nil, token: String, timestamp: String, nonce: String, key: KeySlot = .current
     ) throws(MessageCryptoError) -> String {
-        try envelope(encrypt(Array(xml.utf8), key: key), token: token, timestamp: timestamp, nonce: nonce)
-    }
-
-    /// The same with a chosen 16-byte random prefix (test vectors).
-    public func encryptedReply(
-        _ xml: String, random: [UInt8], token: String, timestamp: String, nonce: String, key: KeySlot = .current
-    ) throws(MessageCryptoError) -> String {
-        try envelope(encrypt(Array(xml.utf8), random: random, key: key), token: token, timestamp: timestamp, nonce: nonce)
+        let message = Array(xml.utf8)
+        let encrypted = if let random { try encrypt(message, random: random, key: key) } else { try encrypt(message, key: key) }
+        return envelope(encrypted, token: token, timestamp: timestamp, nonce: nonce)
     }
 
     private func envelope(_ encrypt: String, token: String, timestamp: String, nonce: String) -> String {
@@ -32,15 +28,5 @@ extension WeChatMessageCrypto {
             <Nonce>\(XMLWriter.cdata(nonce))</Nonce>
             </xml>
             """
-    }
-}
-
-extension PassiveReply {
-    /// This reply in safe mode's encrypted envelope.
-    public func encryptedXML(
-        using crypto: WeChatMessageCrypto, token: String, timestamp: String, nonce: String,
-        key: WeChatMessageCrypto.KeySlot = .current
-    ) throws(MessageCryptoError) -> String {
-        try crypto.encryptedReply(xml, token: token, timestamp: timestamp, nonce: nonce, key: key)
     }
 }

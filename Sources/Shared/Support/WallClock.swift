@@ -1,7 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
 #endif
 
 /// The system's calendar clock, for timestamps that leave the process (envelopes, WeChat's timestamps).
@@ -9,9 +9,9 @@ import Darwin
 public enum WallClock {
     /// Milliseconds since 1970-01-01 UTC.
     public static func milliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+        // Date, not clock_gettime's timespec: with Hummingbird in Shared's graph, the static SDK finds timespec
+        // in CDispatch as well, which MemberImportVisibility refuses without importing that module.
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     /// Seconds since 1970-01-01 UTC.

@@ -69,10 +69,3 @@ public final class AccessTokenProvider: Sendable {
         await credential.invalidate(token)
     }
 }
-
-extension Duration {
-    /// Whole milliseconds.
-    public var milliseconds: Int64 {
-        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}

@@ -10,7 +10,7 @@ import Foundation
 #endif
 
 /// Everything a worker process runs for one Official Account: its shared access_token, its sender, its
-/// handler and rules, its queue and the services that consume it. ``WorkerRuntime`` holds one per account
+/// handler and rules, its queue and the services that consume it. ``WorkerComponents`` holds one per account
 /// served; they share the process's Redis client, HTTP client, metrics registry and ``SlotPool``.
 struct AccountWorker: Sendable {
     let account: WeChatAccount
@@ -42,7 +42,7 @@ struct AccountWorker: Sendable {
         let configuration = shared.configuration
         // The rules first: a bad file must fail before anything that needs shutting down exists.
         let usesRules = custom == nil && settings.webhookURL == nil
-        let rulesPath = Self.rulesPath(for: account, configuration: configuration, settings: settings)
+        let rulesPath = Self.rulesPath(for: account, settings: settings)
         let parsedRules: Rules? = usesRules ? try rulesPath.map { path throws(RulesParseError) in try RulesParser.load(path: path) } ?? .builtIn : nil
         let keys = account.queueKeys
         let redis = shared.redis
@@ -96,12 +96,12 @@ struct AccountWorker: Sendable {
     }
 
     /// `WORKER_RULES_DIR/{appid}.yaml` when it exists, else `WORKER_RULES` (nil: the built-in rules).
-    static func rulesPath(for account: WeChatAccount, configuration: RelayConfiguration, settings: WorkerSettings) -> String? {
+    static func rulesPath(for account: WeChatAccount, settings: WorkerSettings) -> String? {
         if let directory = settings.rulesDirectory {
             let path = directory.hasSuffix("/") ? directory + "\(account.appID).yaml" : directory + "/\(account.appID).yaml"
             if FileManager.default.fileExists(atPath: path) { return path }
         }
-        return configuration.workerRules
+        return settings.rules
     }
 
     /// Re-reads the account's rules file; false when there is none to re-read (webhook, built-in rules).

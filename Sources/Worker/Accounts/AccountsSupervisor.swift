@@ -61,7 +61,7 @@ final class AccountsSupervisor: Service, Sendable {
         let wanted: [WeChatAccount]
         do {
             let configuration = try RelayConfiguration(role: .worker, environment: environment())
-            wanted = try WorkerRuntime.select(configuration.accounts, only: only + shared.settings.accounts)
+            wanted = try WorkerComponents.select(configuration.accounts, only: only + shared.settings.accounts)
         } catch {
             logger.error("SIGHUP: the accounts were not reloaded, the current ones stay: \(error)")
             reloadRules()

@@ -23,18 +23,28 @@ struct Serve: AsyncParsableCommand {
         let environment = ProcessEnvironment.variables(overriding: [
             "REDIS_URL": redisURL, "WORKER_CONCURRENCY": concurrency.map(String.init),
         ])
-        let runtime: WorkerRuntime
+        let configuration: RelayConfiguration
+        let settings: WorkerSettings
         let tracer: (any Service)?
         do {
-            let configuration = try RelayConfiguration(role: .worker, environment: environment)
-            let settings = try WorkerSettings(environment: environment)
+            configuration = try RelayConfiguration(role: .worker, environment: environment)
+            settings = try WorkerSettings(environment: environment)
             tracer = try TracingSetup(role: "worker", environment: environment).bootstrap(logger: logger)
-            runtime = try WorkerRuntime.make(configuration: configuration, settings: settings, only: accounts, logger: logger)
         } catch {
             ProcessEnvironment.printError("worker: \(error)")
             throw ExitCode(2)
         }
-        try await runtime.run(tracer: tracer)
+        let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "worker.redis"))
+        let components: WorkerComponents
+        do {
+            components = try WorkerComponents.make(configuration: configuration, settings: settings, redis: redis, only: accounts, logger: logger)
+        } catch {
+            ProcessEnvironment.printError("worker: \(error)")
+            redis.close()
+            throw ExitCode(2)
+        }
+        await redis.checkReachable(logger: logger)
+        try await components.run(tracer: tracer)
         logger.info("worker stopped")
     }
 }

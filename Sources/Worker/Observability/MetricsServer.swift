@@ -23,18 +23,8 @@ struct MetricsServer: Service {
     func run() async throws {
         let readiness = RedisReadiness(redis: redis)
         let router = Router()
-        router.get("/healthz") { _, _ -> Response in
-            Self.text(.ok, "ok\n")
-        }
-        router.get("/readyz") { _, _ -> Response in
-            let status = readiness.status
-            return status.ready ? Self.text(.ok, "ready\n") : Self.text(.serviceUnavailable, "not ready: \(status.reason)\n")
-        }
-        router.get("/metrics") { _, _ -> Response in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render())))
-        }
+        let metrics = self.metrics
+        ServiceEndpoints(readiness: readiness, metrics: { metrics.render() }).addRoutes(to: router)
         let logger = self.logger
         let app = Application(
             router: router,
@@ -52,9 +42,5 @@ struct MetricsServer: Service {
             }
             group.cancelAll()
         }
-    }
-
-    private static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 }

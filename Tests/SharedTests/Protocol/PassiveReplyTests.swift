@@ -77,7 +77,7 @@ import Testing
     @Test func encryptedReplyDecryptsToThePlainReply() throws {
         let crypto = try WeChatMessageCrypto(appID: CryptoVectors.tv3AppID, encodingAESKey: CryptoVectors.tv3Key)
         let plain = reply(.text("hi"))
-        let envelope = try plain.encryptedXML(using: crypto, token: "pamtest", timestamp: "1409304348", nonce: "xxxxxx")
+        let envelope = try crypto.encryptedReply(plain.xml, token: "pamtest", timestamp: "1409304348", nonce: "xxxxxx")
         let fields = try WeChatXML.parse(envelope)
         #expect(fields.map(\.name) == ["Encrypt", "MsgSignature", "TimeStamp", "Nonce"])
         let encrypt = try #require(fields.first?.value)

@@ -44,7 +44,7 @@ import Testing
         let crypto = try #require(Self.crypto)
         await propertyCheck(count: 100, input: Self.shortText, Self.shortText) { content, nonce throws in
             let reply = PassiveReply(toUserName: "oUser", fromUserName: "gh_x", createTime: 1, content: .text(content))
-            let envelope = try reply.encryptedXML(using: crypto, token: "tok", timestamp: "1700000000", nonce: nonce)
+            let envelope = try crypto.encryptedReply(reply.xml, token: "tok", timestamp: "1700000000", nonce: nonce)
             let fields = try WeChatXML.parse(envelope)
             let signature = try #require(fields.first { $0.name == "MsgSignature" }?.value)
             let sentNonce = try #require(fields.first { $0.name == "Nonce" }?.value)

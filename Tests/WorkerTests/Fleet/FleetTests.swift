@@ -124,7 +124,7 @@ import Glibc
         defer { redis.close() }
         let handler = FlakyOnce(bDelivered: { WorkerHarness.deliveredTexts(fake)["b"]?.contains("b3") == true })
         let workers = try (0..<2).map { _ in
-            RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_RETRY_BASE": "200ms", "WORKER_RETRY_MAX": "200ms"], handler: handler))
+            RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_RETRY_BASE": "200ms", "WORKER_RETRY_MAX": "200ms"], handler: handler))
         }
         try await WorkerHarness.enqueue(
             (1...3).map { try WorkerHarness.text("a\($0)", from: "a", appID: appID) } + (1...3).map { try WorkerHarness.text("b\($0)", from: "b", appID: appID) },
@@ -148,7 +148,7 @@ import Glibc
         let redis = try TestRedis.client()
         defer { redis.close() }
         try await WorkerHarness.enqueue((0..<80).map { try WorkerHarness.text("paste \($0)", from: "paster", appID: appID) }, appID: appID, redis: redis)
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "16"]))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "16"]))
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 2 })
         try await WorkerHarness.enqueue([try WorkerHarness.text("hi", from: "newcomer", appID: appID)], appID: appID, redis: redis)
         let served = await WorkerHarness.eventually(seconds: 2) { WorkerHarness.deliveredTexts(fake)["newcomer"] == ["hi"] }

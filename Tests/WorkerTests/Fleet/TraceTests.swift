@@ -20,7 +20,7 @@ import WeChatFake
         let replied = try WorkerHarness.text("hello", from: "o_trace_user", appID: appID, msgID: 7_000_001)
         let rejected = try WorkerHarness.text("hi", from: "o_gone_user", appID: appID, msgID: 7_000_002)
         try await WorkerHarness.enqueue([replied, rejected], appID: appID, redis: redis)
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake))
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
         await worker.stop()

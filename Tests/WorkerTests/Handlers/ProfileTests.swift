@@ -26,7 +26,7 @@ import WeChatFake
         let redis = try TestRedis.client()
         defer { redis.close() }
         let worker = RunningWorker(
-            try WorkerHarness.runtime(
+            try WorkerHarness.components(
                 appID: appID, fake: fake,
                 extra: [
                     "WORKER_USER_PROFILE": "on", "WORKER_RULES": try rulesFile(),

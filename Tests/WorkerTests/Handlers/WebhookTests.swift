@@ -58,7 +58,7 @@ import WeChatFake
         let port = try await service.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(port)/hook"]))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_WEBHOOK_URL": "http://127.0.0.1:\(port)/hook"]))
         try await WorkerHarness.enqueue([try WorkerHarness.text("to the hook", from: "hooked", appID: appID)], appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 2 })
         await worker.stop()
@@ -82,7 +82,7 @@ import WeChatFake
         defer { redis.close() }
         let closedPort = try Loopback.freePort()
         let url = "http://hookuser:pw-s3cret@127.0.0.1:\(closedPort)/hook/path?api_key=key-s3cret"
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_WEBHOOK_URL": url, "WORKER_MAX_ATTEMPTS": "1"]))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_WEBHOOK_URL": url, "WORKER_MAX_ATTEMPTS": "1"]))
         try await WorkerHarness.enqueue([try WorkerHarness.text("to nowhere", from: "nohook", appID: appID)], appID: appID, redis: redis)
         let deadLetters = QueueKeys(appID: appID).deadLetters
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(deadLetters)).integer) == 1 })

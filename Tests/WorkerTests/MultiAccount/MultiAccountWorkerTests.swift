@@ -48,8 +48,8 @@ import WeChatFake
         let fixture = try await Fixture()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: fixture.first, fake: fixture.fake, extra: fixture.extra))
-        #expect(worker.runtime.accounts.map(\.account.appID) == [fixture.first, fixture.second])
+        let worker = RunningWorker(try WorkerHarness.components(appID: fixture.first, fake: fixture.fake, extra: fixture.extra))
+        #expect(worker.components.accounts.map(\.account.appID) == [fixture.first, fixture.second])
         try await WorkerHarness.enqueue([try WorkerHarness.text("hello", from: "u1", appID: fixture.first)], appID: fixture.first, redis: redis)
         try await WorkerHarness.enqueue([try WorkerHarness.text("hello", from: "u2", appID: fixture.second)], appID: fixture.second, redis: redis)
         #expect(await WorkerHarness.eventually { fixture.fake.deliveredMessages.count == 2 })
@@ -71,7 +71,7 @@ import WeChatFake
         #expect(fixture.fake.tokensIssued == issuedBefore + 1)
         let refreshed = fixture.fake.calls.filter { ($0.path == "/cgi-bin/stable_token" || $0.path == "/cgi-bin/token") && $0.errcode == 0 }
         #expect(refreshed.filter { $0.appID == fixture.second }.count == 1)
-        let metrics = String(decoding: worker.runtime.metrics.render(), as: UTF8.self)
+        let metrics = String(decoding: worker.components.metrics.render(), as: UTF8.self)
         #expect(metrics.contains(#"wechat_worker_messages_total{account="\#(fixture.first)",outcome="replied"} 2"#))
         #expect(metrics.contains(#"wechat_worker_messages_total{account="second",outcome="replied"} 2"#))
         await fixture.close()
@@ -83,7 +83,7 @@ import WeChatFake
         defer { redis.close() }
         // Every message takes 50 ms; the first account has 120 users' messages queued before the second's 5.
         let handler = SlowHandler(delay: .milliseconds(50))
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: fixture.first, fake: fixture.fake, extra: fixture.extra.merging(["WORKER_CONCURRENCY": "4"]) { $1 }, handler: handler))
+        let worker = RunningWorker(try WorkerHarness.components(appID: fixture.first, fake: fixture.fake, extra: fixture.extra.merging(["WORKER_CONCURRENCY": "4"]) { $1 }, handler: handler))
         let busy = try (0..<120).map { try WorkerHarness.text("busy \($0)", from: "busy\($0)", appID: fixture.first) }
         try await WorkerHarness.enqueue(busy, appID: fixture.first, redis: redis)
         #expect(await WorkerHarness.eventually { fixture.fake.deliveredMessages.count >= 8 })
@@ -132,9 +132,9 @@ import WeChatFake
 
     @Test func accountOptionNarrowsTheWorker() throws {
         let accounts = [WeChatAccount(appID: "wxa", name: "shop"), WeChatAccount(appID: "wxb"), WeChatAccount(appID: "wxc", name: "blog")]
-        #expect(try WorkerRuntime.select(accounts, only: []).map(\.appID) == ["wxa", "wxb", "wxc"])
-        #expect(try WorkerRuntime.select(accounts, only: ["blog", "wxb"]).map(\.appID) == ["wxb", "wxc"])
-        #expect(throws: WorkerSetupError.self) { try WorkerRuntime.select(accounts, only: ["nobody"]) }
+        #expect(try WorkerComponents.select(accounts, only: []).map(\.appID) == ["wxa", "wxb", "wxc"])
+        #expect(try WorkerComponents.select(accounts, only: ["blog", "wxb"]).map(\.appID) == ["wxb", "wxc"])
+        #expect(throws: WorkerSetupError.self) { try WorkerComponents.select(accounts, only: ["nobody"]) }
     }
 
     @Test func theSlotPoolSharesFairly() {

@@ -22,7 +22,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let workers = try (0..<2).map { _ in RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "1s"], handler: Slow())) }
+        let workers = try (0..<2).map { _ in RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "1s"], handler: Slow())) }
         try await WorkerHarness.enqueue((0..<4).map { try WorkerHarness.text("slow \($0)", from: "s\($0)", appID: appID) }, appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count >= 4 })
         try await Task.sleep(for: .seconds(1))
@@ -46,7 +46,7 @@ import WeChatFake
         #expect(try await ghost.take(count: 1).leases.count == 1)
         // The worker's own lease long enough that a loaded machine (the whole suite at once) does not lose
         // "next" mid-send; its reaper still comes by every third of it.
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "1s"]))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "1s"]))
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
         #expect(await WorkerHarness.eventually { WorkerHarness.deliveredTexts(fake)["p"] == ["next"] })
         await worker.stop()

@@ -21,7 +21,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_TYPING_AFTER": "50ms"], handler: Slow()))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_TYPING_AFTER": "50ms"], handler: Slow()))
         try await WorkerHarness.enqueue([try WorkerHarness.text("slow", from: "typist", appID: appID)], appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
         await worker.stop()
@@ -34,17 +34,17 @@ import WeChatFake
         let appID = WorkerHarness.uniqueAppID()
         let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
         try await fake.start()
-        let runtime = try WorkerHarness.runtime(appID: appID, fake: fake)
-        let token = try await runtime.tokens.token()
+        let components = try WorkerHarness.components(appID: appID, fake: fake)
+        let token = try await components.tokens.token()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        #expect(try await redis.send("GET", RedisArgument(runtime.tokens.tokenKey)).string == token)
-        let ttl = try await redis.send("PTTL", RedisArgument(runtime.tokens.tokenKey)).integer ?? 0
+        #expect(try await redis.send("GET", RedisArgument(components.tokens.tokenKey)).string == token)
+        let ttl = try await redis.send("PTTL", RedisArgument(components.tokens.tokenKey)).integer ?? 0
         #expect(ttl > 6_000_000 && ttl <= 6_480_000)
         let status = try await QueueStatus.read(redis: redis, keys: QueueKeys(appID: appID))
         #expect(status.tokenAgeSeconds != nil)
-        try await runtime.httpClient.shutdown()
-        runtime.redis.close()
+        try await components.httpClient.shutdown()
+        components.redis.close()
         await fake.stop()
     }
 
@@ -54,7 +54,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake))
         try await WorkerHarness.enqueue(
             [try WorkerHarness.text("a", from: "yes", appID: appID), try WorkerHarness.text("b", from: "no", appID: appID)], appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(QueueKeys(appID: appID).deadLetters)).integer) == 1 })
@@ -63,7 +63,7 @@ import WeChatFake
         var text = ""
         #expect(
             await WorkerHarness.eventually {
-                text = String(decoding: worker.runtime.metrics.render(), as: UTF8.self)
+                text = String(decoding: worker.components.metrics.render(), as: UTF8.self)
                 return text.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="replied"} 1"#)
                     && text.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="dead_lettered"} 1"#)
             })

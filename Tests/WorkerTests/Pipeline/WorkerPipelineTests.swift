@@ -15,7 +15,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let workers = try (0..<4).map { _ in RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake)) }
+        let workers = try (0..<4).map { _ in RunningWorker(try WorkerHarness.components(appID: appID, fake: fake)) }
 
         try await WorkerHarness.enqueue((0..<40).map { try WorkerHarness.text("m\($0)", from: "user\($0 % 8)", appID: appID) }, appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 40 })
@@ -39,7 +39,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let workers = try (0..<2).map { _ in RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake)) }
+        let workers = try (0..<2).map { _ in RunningWorker(try WorkerHarness.components(appID: appID, fake: fake)) }
         try await WorkerHarness.enqueue((0..<60).map { try WorkerHarness.text("s\($0)", from: "u\($0 % 6)", appID: appID) }, appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 60 })
         #expect(fake.calls.contains { $0.errcode == -1 })
@@ -60,7 +60,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake))
         try await WorkerHarness.enqueue(
             [try WorkerHarness.text("to the gone user", from: "gone", appID: appID), try WorkerHarness.text("hello", from: "here", appID: appID)],
             appID: appID, redis: redis)
@@ -85,7 +85,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake))
         let messages = [
             try WorkerHarness.text("echo me", from: "a", appID: appID),
             try WorkerHarness.fields([("MsgType", "image"), ("PicUrl", "http://p"), ("MediaId", "IMG"), ("MsgId", "901")], from: "b"),
@@ -114,7 +114,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake))
         let message = try WorkerHarness.text("only once", from: "dup", appID: appID, msgID: 424242)
         try await WorkerHarness.addRaw(message, appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count == 1 })
@@ -136,7 +136,7 @@ import WeChatFake
         struct TwoReplies: MessageHandler {
             func handle(_ message: InboundMessage) async throws -> [CustomerServiceMessage.Content] { [.text("first"), .image(mediaID: "SECOND")] }
         }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: TwoReplies()))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: TwoReplies()))
         let keys = QueueKeys(appID: appID)
         let message = try WorkerHarness.text("x", from: "r", appID: appID, msgID: 77)
         try await WorkerHarness.enqueue([message], appID: appID, redis: redis)
@@ -165,7 +165,7 @@ import WeChatFake
         let redis = try TestRedis.client()
         defer { redis.close() }
         let keys = QueueKeys(appID: appID)
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake))
         try await WorkerHarness.enqueue((0..<200).map { try WorkerHarness.text("stuck \($0)", from: stuck[$0 % 8], appID: appID) }, appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually(seconds: 120) { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 200 })
         // The worker dead-letters each replayed letter again at once (the user is still outside the window):
@@ -189,7 +189,7 @@ import WeChatFake
         let ghost = LeaseQueue(redis: redis, keys: keys, consumer: "dead-consumer", leaseDuration: .milliseconds(300))
         #expect(try await ghost.take(count: 100).leases.count == 3)
         // Its leases expire after 300 ms; the worker's own (2 s) stay safe on a loaded machine.
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "2s"]))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_CLAIM_IDLE": "2s"]))
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 10 })
         #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
         await worker.stop()
@@ -206,7 +206,7 @@ import WeChatFake
         try await fake.start()
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "16"]))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "16"]))
         try await WorkerHarness.enqueue((0..<30).map { try WorkerHarness.text("n\($0)", from: $0 % 2 == 0 ? "even" : "odd", appID: appID) }, appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredMessages.count >= 30 })
         await worker.stop()
@@ -223,7 +223,7 @@ import WeChatFake
         let redis = try TestRedis.client()
         defer { redis.close() }
         let keys = QueueKeys(appID: appID)
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake))
         try await WorkerHarness.addBytes("1\n{\"v\":9}", user: "bad", appID: appID, redis: redis)
         try await WorkerHarness.addBytes("1\nnot json", user: "bad", appID: appID, redis: redis)
         try await WorkerHarness.enqueue([try WorkerHarness.text("after the bad ones", from: "bad", appID: appID)], appID: appID, redis: redis)

@@ -11,7 +11,7 @@ import WeChatFake
 /// is killed, restarted and frozen.
 @Suite struct WorkerProbeTests {
     func status(_ port: Int, _ path: String) async -> Int? {
-        try? await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: path) }.status
+        try? await HTTPTestClient.send(port: port, method: "GET", path: path).status
     }
 
     @Test func healthzIgnoresRedisAndReadyzFollowsIt() async throws {

@@ -282,12 +282,12 @@ import WeChatFake
         let worker = try startWorkers(1, appID: appID, fake: fake, extra: ["WORKER_METRICS_PORT": String(port)])[0]
         try await WorkerHarness.enqueue([try WorkerHarness.text("metrics", from: "mu", appID: appID)], appID: appID, redis: redis)
         #expect(await WorkerHarness.eventually(seconds: 60) { fake.deliveredMessages.count == 1 })
-        let health = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/healthz") }
+        let health = try await HTTPTestClient.send(port: port, method: "GET", path: "/healthz")
         // The worker counts a message as replied once it is acked, just after the fake API saw the send.
-        var metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }
+        var metrics = try await HTTPTestClient.send(port: port, method: "GET", path: "/metrics")
         for _ in 0..<100 where !metrics.body.contains(#"wechat_worker_messages_total{account="\#(appID)",outcome="replied"} 1"#) {
             try await Task.sleep(for: .milliseconds(50))
-            metrics = try await offThePool { try HTTPTestClient.send(port: port, method: "GET", path: "/metrics") }
+            metrics = try await HTTPTestClient.send(port: port, method: "GET", path: "/metrics")
         }
         #expect(await stop(worker, SIGTERM) == 0)
         await fake.stop()

@@ -53,7 +53,7 @@ import WeChatFake
         // WeChat delivers the template but its answer is lost: the message is retried, and the template
         // goes again with the same client_msg_id.
         fake.loseTemplateAnswers(1)
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: ManyReplies(count: 6)))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: ManyReplies(count: 6)))
         try await Self.push(try WorkerHarness.text("hello", from: "u6", appID: appID), appID: appID, fake: fake, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredTemplates.count == 1 && fake.calls.filter { $0.path == FakeWeChatAPI.templatePath }.count == 2 })
         #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
@@ -80,7 +80,7 @@ import WeChatFake
         let fake = try await Self.fake(appID)
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: ManyReplies(count: 4)))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: ManyReplies(count: 4)))
         let follow = try WorkerHarness.fields([("MsgType", "event"), ("Event", "subscribe"), ("EventKey", "")], from: "f1")
         try await Self.push(follow, appID: appID, fake: fake, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredTemplates.count == 1 })
@@ -100,7 +100,7 @@ import WeChatFake
         // opens no window: it knows nothing of the user and tries, and 45047 sets its count to 0.
         let follow = try WorkerHarness.fields([("MsgType", "event"), ("Event", "subscribe"), ("EventKey", "")], from: "a1")
         fake.observe(follow)
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: ManyReplies(count: 5)))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: ManyReplies(count: 5)))
         let location = try WorkerHarness.fields([("MsgType", "event"), ("Event", "LOCATION"), ("Latitude", "1"), ("Longitude", "2"), ("Precision", "3")], from: "a1")
         try await Self.push(location, appID: appID, fake: fake, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredTemplates.count == 2 })
@@ -119,7 +119,7 @@ import WeChatFake
         let fake = try await Self.fake(appID)
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: ManyReplies(count: 6, fallback: nil)))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: ManyReplies(count: 6, fallback: nil)))
         try await Self.push(try WorkerHarness.text("hi", from: "n1", appID: appID), appID: appID, fake: fake, redis: redis)
         let keys = QueueKeys(appID: appID)
         #expect(await WorkerHarness.eventually { (try? await redis.send("XLEN", RedisArgument(keys.deadLetters)).integer) == 1 })
@@ -135,7 +135,7 @@ import WeChatFake
         let fake = try await Self.fake(appID)
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: ManyReplies(count: 6)))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: ManyReplies(count: 6)))
         let message = try WorkerHarness.text("hello", from: "rc", appID: appID)
         try await Self.push(message, appID: appID, fake: fake, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredTemplates.count == 1 })
@@ -165,7 +165,7 @@ import WeChatFake
         let fallback = ReplyFallback(
             subscribe: SubscribeMessage(templateID: "SUB_ORDER", data: data, page: "https://example.com/o", miniProgram: nil),
             template: TemplateMessage(templateID: Self.template, data: data, url: nil, miniProgram: nil))
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: ManyReplies(count: 7, fallback: fallback)))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: ManyReplies(count: 7, fallback: fallback)))
         // The user accepted one notification of SUB_ORDER on an article an hour ago.
         var popup = SimulatedMessage(from: "s1", kind: .event("subscribe_msg_popup_event", key: nil), createTime: WallClock.seconds() - 3600)
         popup.extraXML =
@@ -197,7 +197,7 @@ import WeChatFake
         let fake = try await Self.fake(appID)
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: DrawingHandler()))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: DrawingHandler()))
         // One after the other: identical bytes drawn later reuse the first upload.
         for (count, (user, animal)) in [("i1", "cat"), ("i2", "cat"), ("i3", "cat"), ("i1", "dog")].enumerated() {
             try await Self.push(try WorkerHarness.text(animal, from: user, appID: appID), appID: appID, fake: fake, redis: redis)
@@ -221,7 +221,7 @@ import WeChatFake
         let fake = try await Self.fake(appID)
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake))
         // 1 500 family emoji of 25 bytes each: 37 500 bytes, far more than five messages carry.
         let long = String(repeating: "👨‍👩‍👧‍👦", count: 1_500)
         try await Self.push(try WorkerHarness.text(long, from: "l1", appID: appID), appID: appID, fake: fake, redis: redis)

@@ -27,11 +27,13 @@ enum WorkerHarness {
         return environment
     }
 
-    static func runtime(appID: String, fake: FakeWeChatAPI, extra: [String: String] = [:], handler: (any MessageHandler)? = nil) throws -> WorkerRuntime {
+    static func components(appID: String, fake: FakeWeChatAPI, extra: [String: String] = [:], handler: (any MessageHandler)? = nil) throws -> WorkerComponents {
         let environment = try environment(appID: appID, fake: fake, extra: extra)
-        return try WorkerRuntime.make(
-            configuration: try RelayConfiguration(role: .worker, environment: environment), settings: try WorkerSettings(environment: environment),
-            handler: handler, logger: Logger(label: "test.worker"))
+        let configuration = try RelayConfiguration(role: .worker, environment: environment)
+        let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "test.redis"))
+        return try WorkerComponents.make(
+            configuration: configuration, settings: try WorkerSettings(environment: environment), redis: redis, handler: handler,
+            logger: Logger(label: "test.worker"))
     }
 
     /// A text message from `user`, as the ingress would queue it.
@@ -101,13 +103,13 @@ enum WorkerHarness {
 
 /// A worker running in this process until ``stop()``.
 final class RunningWorker: Sendable {
-    let runtime: WorkerRuntime
+    let components: WorkerComponents
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(_ runtime: WorkerRuntime) {
-        self.runtime = runtime
-        let group = ServiceGroup(services: runtime.services, gracefulShutdownSignals: [], logger: Logger(label: "test.group"))
+    init(_ components: WorkerComponents) {
+        self.components = components
+        let group = ServiceGroup(services: components.services, gracefulShutdownSignals: [], logger: Logger(label: "test.group"))
         self.group = group
         task = Task { try await group.run() }
     }
@@ -116,6 +118,6 @@ final class RunningWorker: Sendable {
     func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
-        try? await runtime.httpClient.shutdown()
+        try? await components.httpClient.shutdown()
     }
 }

@@ -17,8 +17,8 @@ import WeChatFake
         fake.account.callbackIPs = ["101.226.103.0/25", "203.0.113.9"]
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let runtimes = try (0..<3).map { _ in try WorkerHarness.runtime(appID: appID, fake: fake) }
-        let services = runtimes.map {
+        let workers = try (0..<3).map { _ in try WorkerHarness.components(appID: appID, fake: fake) }
+        let services = workers.map {
             CallbackIPRefreshService(api: $0.account, redis: redis, keys: QueueKeys(appID: appID), interval: .seconds(3600), metrics: $0.metrics, logger: Logger(label: "test"))
         }
         var outcomes: [Bool?] = []
@@ -44,9 +44,9 @@ import WeChatFake
         #expect(try await redis.send("EXISTS", RedisArgument(QueueKeys(appID: appID).callbackIPsDue)).integer == 0)
         fake.account.callbackIPs = ["203.0.113.10"]
         #expect(await services[0].refreshIfDue() == true)
-        let rendered = String(decoding: runtimes[2].metrics.render(), as: UTF8.self)
+        let rendered = String(decoding: workers[2].metrics.render(), as: UTF8.self)
         #expect(rendered.contains(#"wechat_worker_callback_ip_refreshes_total{outcome="failed"} 1"#))
-        for runtime in runtimes { try await runtime.httpClient.shutdown() }
+        for components in workers { try await components.httpClient.shutdown() }
         await fake.stop()
     }
 }

@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 import Shared
 
-/// Everything the ingress runs, built from its configuration; `Ingress.run()` and the tests share it.
+/// Everything the ingress runs, built from its configuration and the Redis client it is given (as
+/// `WorkerComponents` and `WebComponents` are); `Ingress.run()` and the tests share it.
 struct IngressComponents: Sendable {
     let configuration: RelayConfiguration
     let settings: IngressSettings
@@ -62,7 +63,7 @@ struct IngressComponents: Sendable {
                 configuration: .init(
                     additionalChannelHandlers: [RequestDeadlineHandler(timeout: TimeAmount(settings.requestTimeout))],
                     idleTimeout: TimeAmount(settings.idleTimeout))),
-            configuration: .init(address: .hostname(configuration.ingressHost, port: configuration.ingressPort), serverName: "wechat-relay-ingress"),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "wechat-relay-ingress"),
             logger: logger
         )
     }

@@ -8,11 +8,12 @@ import UnixSignals
 import Glibc
 #endif
 
-/// Everything one worker process runs, wired from the configuration: the Redis client, the HTTP client,
-/// the metrics, the slots shared by the accounts, and one ``AccountWorker`` per account served (its token,
-/// sender, handler and consuming services). `main` and the tests build it the same way; the single-account
-/// properties (``tokens``, ``queue``, ``consumer``, ``rules``) are the first account's.
-struct WorkerRuntime: Sendable {
+/// Everything one worker process runs, wired from the configuration and the Redis client it is given (as
+/// `IngressComponents` and `WebComponents` are): the HTTP client, the metrics, the slots shared by the
+/// accounts, and one ``AccountWorker`` per account served (its token, sender, handler and consuming services).
+/// `worker serve` and the tests build it the same way; the single-account properties (``tokens``, ``queue``,
+/// ``consumer``, ``rules``) are the first account's.
+struct WorkerComponents: Sendable {
     let configuration: RelayConfiguration
     let settings: WorkerSettings
     let redis: RedisClient
@@ -38,14 +39,13 @@ struct WorkerRuntime: Sendable {
     ///   - handler: a custom handler for every account; nil picks the webhook (`WORKER_WEBHOOK_URL`) or the rules.
     ///   - only: the names or appids of the accounts to serve (`worker --account`); empty: all of them.
     static func make(
-        configuration: RelayConfiguration, settings: WorkerSettings, handler custom: (any MessageHandler)? = nil,
+        configuration: RelayConfiguration, settings: WorkerSettings, redis: RedisClient, handler custom: (any MessageHandler)? = nil,
         consumerName: String? = nil, only: [String] = [], logger: Logger = Logger(label: "worker")
-    ) throws(WorkerSetupError) -> WorkerRuntime {
+    ) throws(WorkerSetupError) -> WorkerComponents {
         let served = try Self.select(configuration.accounts, only: only + settings.accounts)
-        let redis = RedisClient(configuration: configuration.redisClientConfiguration, logger: Logger(label: "worker.redis"))
-        let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: configuration.workerConcurrency)
+        let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: settings.concurrency)
         let metrics = WorkerMetrics(account: served[0].name)
-        let pool = SlotPool(capacity: configuration.workerConcurrency)
+        let pool = SlotPool(capacity: settings.concurrency)
         let shared = AccountWorker.Shared(
             configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, metrics: metrics, pool: pool,
             consumerName: consumerName ?? Self.uniqueConsumerName(), logger: logger)
@@ -53,14 +53,13 @@ struct WorkerRuntime: Sendable {
         do {
             for account in served { workers.append(try AccountWorker.make(account: account, shared: shared, handler: custom)) }
         } catch {
-            redis.close()
             try? httpClient.syncShutdown()
             throw .rules(error)
         }
         if served.count > 1 {
-            logger.info("serving \(served.count) accounts (\(served.map(\.name).joined(separator: ", "))) with \(configuration.workerConcurrency) slots shared fairly")
+            logger.info("serving \(served.count) accounts (\(served.map(\.name).joined(separator: ", "))) with \(settings.concurrency) slots shared fairly")
         }
-        return WorkerRuntime(
+        return WorkerComponents(
             configuration: configuration, settings: settings, redis: redis, httpClient: httpClient, metrics: workers[0].metrics, pool: pool, accounts: workers,
             supervisor: AccountsSupervisor(shared: shared, initial: workers, handler: custom, only: only), logger: logger)
     }
