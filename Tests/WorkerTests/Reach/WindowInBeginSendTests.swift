@@ -33,7 +33,7 @@ import WeChatFake
         let fake = try await ReachTests.fake(appID)
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: BlindReplies(count: 6)))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: BlindReplies(count: 6)))
         try await ReachTests.push(try WorkerHarness.text("hello", from: "b6", appID: appID), appID: appID, fake: fake, redis: redis)
         #expect(await WorkerHarness.eventually { fake.deliveredTemplates.count == 1 })
         #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
@@ -51,7 +51,7 @@ import WeChatFake
         let fake = try await ReachTests.fake(appID)
         let redis = try TestRedis.client()
         defer { redis.close() }
-        let worker = RunningWorker(try WorkerHarness.runtime(appID: appID, fake: fake, handler: BlindReplies(count: 0)))
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, handler: BlindReplies(count: 0)))
         try await ReachTests.push(try WorkerHarness.text("hello", from: "b0", appID: appID), appID: appID, fake: fake, redis: redis)
         #expect(await WorkerHarness.eventually { await WorkerHarness.isDrained(appID: appID, redis: redis) })
         await worker.stop()
