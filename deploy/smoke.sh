@@ -57,7 +57,7 @@ start() {
 }
 
 echo "smoke: tools"
-bash scripts/deps.sh podman runc debootstrap netavark aardvark-dns binutils
+bash scripts/deps.sh podman runc debootstrap netavark aardvark-dns binutils iptables
 
 if [ -z "${SMOKE_IMAGE:-}" ]; then
     step "release binary wechat-relay (--static-swift-stdlib, .build-static)"

@@ -50,8 +50,7 @@ struct PassiveDelivery: Sendable {
 
     /// Looks at the state (20 ms, doubling to 250 ms) until the ingress decided, or decides at the deadline.
     private func awaitDecision(_ envelope: MessageEnvelope, openID: String, passiveMode: Bool) async throws(RedisError) -> PassiveState {
-        let wait = decisionDeadline(passiveMode: passiveMode).components
-        let deadline = envelope.receivedAtMilliseconds + wait.seconds * 1_000 + wait.attoseconds / 1_000_000_000_000_000
+        let deadline = envelope.receivedAtMilliseconds + decisionDeadline(passiveMode: passiveMode).milliseconds
         var pause = Duration.milliseconds(20)
         while WallClock.milliseconds() < deadline, !Task.isCancelled {
             let state = try await board.state(envelope.dedupKey)
