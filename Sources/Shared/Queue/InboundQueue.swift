@@ -11,7 +11,7 @@ public struct InboundQueue: Sendable {
     /// and its ``QueueRecord``. One result per message: 1 queued, 2 queued before later records, 0 a
     /// duplicate, -1 refused because the backlog is at its cap.
     public static let script = RedisScript(
-        QueueLua.now + "\n" + QueueLua.place + "\n"
+        QueueLua.now + "\n" + QueueLua.signal + "\n" + QueueLua.place + "\n"
             + """
             local cap = tonumber(ARGV[2])
             local backlog = tonumber(redis.call('GET', KEYS[3]) or '0')
@@ -43,14 +43,7 @@ public struct InboundQueue: Sendable {
               redis.call('INCRBY', KEYS[3], added)
               redis.call('SADD', KEYS[5], unpack(users))
             end
-            if wakeups > 0 then
-              local room = math.min(wakeups, 64 - redis.call('LLEN', KEYS[4]))
-              if room > 0 then
-                local ones = {}
-                for n = 1, room do ones[n] = '1' end
-                redis.call('RPUSH', KEYS[4], unpack(ones))
-              end
-            end
+            if wakeups > 0 then signal(KEYS[4], wakeups) end
             return results
             """
     )

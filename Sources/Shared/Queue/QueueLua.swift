@@ -6,10 +6,15 @@ public enum QueueLua {
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
         """
 
-    /// `signal(wake)`: one wake-up for an idle worker, at most 64 waiting.
+    /// `signal(wake[, count])`: `count` wake-ups (default 1) for idle workers in one `RPUSH`, at most 64 waiting.
     public static let signal = """
-        local function signal(wake)
-          if redis.call('LLEN', wake) < 64 then redis.call('RPUSH', wake, '1') end
+        local function signal(wake, count)
+          local room = math.min(count or 1, 64 - redis.call('LLEN', wake))
+          if room > 0 then
+            local ones = {}
+            for n = 1, room do ones[n] = '1' end
+            redis.call('RPUSH', wake, unpack(ones))
+          end
         end
         """
 

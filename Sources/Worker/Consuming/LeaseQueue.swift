@@ -96,10 +96,6 @@ struct LeaseQueue: Sendable {
         var spent: ReachTracker.Spend?
     }
 
-    func beginSend(_ lease: Lease, index: Int, dedupKey: String) async throws(RedisError) -> SendPermission {
-        try await begin(lease, index: index, dedupKey: dedupKey).permission
-    }
-
     /// BEGIN-SEND (``LeaseScripts/beginSend``), with the message's window observed and one message of the
     /// allowance spent in the same round trip when `reach` asks for them.
     func begin(_ lease: Lease, index: Int, dedupKey: String, reach: ReachStep? = nil) async throws(RedisError) -> Begun {

@@ -98,12 +98,13 @@ struct MessageProcessor: Sendable {
         // 3. The replies, each fenced by the lease, skipping those an earlier attempt sent.
         do {
             var sentNow = 0
+            let windowKey = delivery.tracker.keys.window(envelope.message.fromUserName)
             var lastMarker: (dedupKey: String, index: Int)?
             for (index, reply) in replies.enumerated() {
                 if Task.isCancelled { return Step(outcome: .leftPending) }
                 let step = LeaseQueue.ReachStep(
-                    windowKey: delivery.tracker.keys.window(envelope.message.fromUserName),
-                    observe: windowPending ? delivery.tracker.observeArguments(envelope.message) : nil, spend: ReachDelivery.spendsInBeginSend(reply))
+                    windowKey: windowKey, observe: windowPending ? delivery.tracker.observeArguments(envelope.message) : nil,
+                    spend: ReachDelivery.spendsInBeginSend(reply))
                 let begun = try await untilRedisAnswers({ () async throws(RedisError) in try await queue.begin(lease, index: index, dedupKey: envelope.dedupKey, reach: step) })
                 windowPending = false
                 switch begun.permission {

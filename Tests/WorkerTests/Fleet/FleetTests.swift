@@ -32,7 +32,7 @@ import Glibc
         let key = try MessageEnvelope(decoding: old.record.envelope).dedupKey
 
         // The stalled worker wakes up: nothing it does changes anything.
-        #expect(try await stalled.beginSend(old, index: 0, dedupKey: key) == .fenced)
+        #expect(try await stalled.begin(old, index: 0, dedupKey: key).permission == .fenced)
         #expect(try await stalled.heartbeat([(user: old.user, token: old.token)]) == [old.user])
         guard case .fenced = try await stalled.complete(old, keepGoing: true) else {
             Issue.record("a stale complete went through")
@@ -42,7 +42,7 @@ import Glibc
         #expect(try await stalled.release(old) == false)
 
         // The new holder sends, completes and keeps the user for the next message.
-        #expect(try await other.beginSend(new, index: 0, dedupKey: key) == .send)
+        #expect(try await other.begin(new, index: 0, dedupKey: key).permission == .send)
         guard case .done(let next) = try await other.complete(new, keepGoing: true, sentMarker: (key, 0)) else {
             Issue.record("fenced")
             return
@@ -57,7 +57,7 @@ import Glibc
         #expect(again == next)
         #expect(try await InboundQueue(redis: redis, keys: keys).backlog() == 1)
         // The reply marked sent is never begun again, whoever holds the user.
-        #expect(try await other.beginSend(new, index: 0, dedupKey: key) == .alreadySent)
+        #expect(try await other.begin(new, index: 0, dedupKey: key).permission == .alreadySent)
     }
 
     @Test func completingHandsTheUserBackAndTakesTheUserDueLongestWhenOthersWait() async throws {
