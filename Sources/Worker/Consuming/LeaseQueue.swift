@@ -37,11 +37,26 @@ struct LeaseQueue: Sendable {
     let leaseDuration: Duration
     /// The dead-letter stream's `MAXLEN ~` (`WORKER_DEAD_LETTER_MAXLEN`).
     var deadLetterMaximumLength = 100_000
+    /// Group commit of the slots' begin-sends and completes (``batched()``); nil: each step is a call of its own.
+    private(set) var batcher: LeaseStepBatcher?
 
     /// Sent-reply markers live 48 h, the length of WeChat's reply window.
     static let sentMarkerSeconds = 48 * 3600
 
     private var leaseMilliseconds: RedisArgument { RedisArgument(leaseDuration.milliseconds) }
+
+    /// The same queue with its begin-sends and completes sent in batches with the other slots' (group commit).
+    func batched() -> LeaseQueue {
+        let unbatched = self
+        return with(LeaseStepBatcher(send: { steps in await unbatched.runSteps(steps) }))
+    }
+
+    /// The same queue with its begin-sends and completes sent through `batcher`.
+    func with(_ batcher: LeaseStepBatcher) -> LeaseQueue {
+        var queue = self
+        queue.batcher = batcher
+        return queue
+    }
 
     /// Takes up to `count` users that are due, oldest first.
     func take(count: Int) async throws(RedisError) -> Grant {
@@ -96,19 +111,15 @@ struct LeaseQueue: Sendable {
         var spent: ReachTracker.Spend?
     }
 
-    /// BEGIN-SEND (``LeaseScripts/beginSend``), with the message's window observed and one message of the
-    /// allowance spent in the same round trip when `reach` asks for them.
+    /// BEGIN-SEND (``LeaseScripts/beginFunction``), with the message's window observed and one message of the
+    /// allowance spent in the same round trip when `reach` asks for them; in a batch with other slots' steps
+    /// when the queue has a ``batcher``.
     func begin(_ lease: Lease, index: Int, dedupKey: String, reach: ReachStep? = nil) async throws(RedisError) -> Begun {
-        let sending = RedisArgument(keys.sending(dedupKey, index: index))
-        var arguments = [RedisArgument(lease.user), RedisArgument(lease.token), leaseMilliseconds, RedisArgument(Self.sentMarkerSeconds), reach?.spend == true ? "1" : ""]
-        if let observe = reach?.observe { arguments += observe }
-        let reply = try await redis.run(
-            LeaseScripts.beginSend,
-            keys: [
-                RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.sent(dedupKey, index: index)), sending,
-                reach.map { RedisArgument($0.windowKey) } ?? sending,
-            ],
-            arguments: arguments)
+        let sending = keys.sending(dedupKey, index: index)
+        let step = LeaseStep.begin(
+            user: lease.user, token: lease.token, sent: keys.sent(dedupKey, index: index), sending: sending, window: reach?.windowKey ?? sending,
+            spend: reach?.spend == true, observe: reach?.observe ?? LeaseStep.noObserve)
+        let reply = try await run(step)
         guard let parts = reply.array, parts.count == 2, let code = parts[0].integer else { throw .unexpectedReply("the begin-send script answered \(reply)") }
         let permission: SendPermission
         switch code {
@@ -130,25 +141,31 @@ struct LeaseQueue: Sendable {
     /// Finishes the head: pops it (writing `deadLetter` first when given, and the sent marker of reply
     /// `sentIndex` of `dedupKey` in the same step); then, when `keepGoing`, keeps the lease for the user's
     /// next message if no other user is due, else hands the user back to `ready` and takes the user due
-    /// longest for the same slot.
+    /// longest for the same slot. In a batch with other slots' steps when the queue has a ``batcher``
+    /// (never a dead letter: those are rare and carry fields of their own).
     func complete(
         _ lease: Lease, keepGoing: Bool, sentMarker: (dedupKey: String, index: Int)? = nil, deadLetter: DeadLetterFields? = nil
     ) async throws(RedisError) -> Completion {
-        var arguments: [RedisArgument] = [
-            RedisArgument(lease.user), RedisArgument(lease.token), RedisArgument(keepGoing ? 1 : 0), leaseMilliseconds,
-            deadLetter == nil ? "" : RedisArgument(deadLetterMaximumLength),
-            sentMarker.map { RedisArgument(keys.sent($0.dedupKey, index: $0.index)) } ?? "", RedisArgument(Self.sentMarkerSeconds),
-            RedisArgument(bytes: lease.record.bytes), RedisArgument(consumer), RedisArgument(keys.userQueuePrefix),
-        ]
-        if let deadLetter { arguments += deadLetter.arguments(user: lease.user, record: lease.record) }
-        let reply = try await redis.run(
-            LeaseScripts.complete,
-            keys: [
-                RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.ready), RedisArgument(keys.backlog), RedisArgument(keys.wake),
-                RedisArgument(keys.userQueue(lease.user)), RedisArgument(keys.stalls), RedisArgument(keys.failing), RedisArgument(keys.deadLetters),
-                RedisArgument(keys.activeUsers), RedisArgument(keys.leaseSequence),
-            ],
-            arguments: arguments)
+        let sentKey = sentMarker.map { keys.sent($0.dedupKey, index: $0.index) } ?? ""
+        let reply: RESPValue
+        if let deadLetter {
+            var arguments: [RedisArgument] = [
+                RedisArgument(lease.user), RedisArgument(lease.token), RedisArgument(keepGoing ? 1 : 0), leaseMilliseconds, RedisArgument(deadLetterMaximumLength),
+                RedisArgument(sentKey), RedisArgument(Self.sentMarkerSeconds), RedisArgument(bytes: lease.record.bytes), RedisArgument(consumer),
+                RedisArgument(keys.userQueuePrefix),
+            ]
+            arguments += deadLetter.arguments(user: lease.user, record: lease.record)
+            reply = try await redis.run(
+                LeaseScripts.complete,
+                keys: [
+                    RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.ready), RedisArgument(keys.backlog), RedisArgument(keys.wake),
+                    RedisArgument(keys.userQueue(lease.user)), RedisArgument(keys.stalls), RedisArgument(keys.failing), RedisArgument(keys.deadLetters),
+                    RedisArgument(keys.activeUsers), RedisArgument(keys.leaseSequence),
+                ],
+                arguments: arguments)
+        } else {
+            reply = try await run(.complete(user: lease.user, token: lease.token, keepGoing: keepGoing, sentKey: sentKey, head: lease.record.bytes))
+        }
         guard let parts = reply.array, let first = parts.first?.integer else { throw .unexpectedReply("the complete script answered \(reply)") }
         if first == 0 { return .fenced }
         guard parts.count > 1, let head = parts[1].bytes else { return .done(next: nil) }
@@ -156,6 +173,41 @@ struct LeaseQueue: Sendable {
             return .done(next: Lease(user: user, token: token, record: QueueRecord(bytes: head), failingSince: parts[4].string.flatMap { Int64($0) }))
         }
         return .done(next: Lease(user: lease.user, token: lease.token, record: QueueRecord(bytes: head), failingSince: nil))
+    }
+
+    /// Runs one begin-send or complete: through the ``batcher`` when there is one, else as a STEPS call of
+    /// its own.
+    private func run(_ step: LeaseStep) async throws(RedisError) -> RESPValue {
+        if let batcher { return try await batcher.run(step).get() }
+        guard let answer = await runSteps([step]).first else { throw .unexpectedReply("the steps script answered nothing") }
+        return try answer.get()
+    }
+
+    /// One call of the STEPS script (``LeaseScripts/steps``): one answer per step, in order; an error of
+    /// the call answers every step.
+    func runSteps(_ steps: [LeaseStep]) async -> [Result<RESPValue, RedisError>] {
+        var arguments: [RedisArgument] = [leaseMilliseconds, RedisArgument(Self.sentMarkerSeconds), RedisArgument(consumer), RedisArgument(keys.userQueuePrefix)]
+        for step in steps { arguments += step.arguments }
+        let reply: RESPValue
+        do {
+            reply = try await redis.run(
+                LeaseScripts.steps,
+                keys: [
+                    RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.ready), RedisArgument(keys.backlog), RedisArgument(keys.wake),
+                    RedisArgument(keys.stalls), RedisArgument(keys.failing), RedisArgument(keys.deadLetters), RedisArgument(keys.activeUsers),
+                    RedisArgument(keys.leaseSequence),
+                ],
+                arguments: arguments)
+        } catch {
+            return Array(repeating: .failure(error), count: steps.count)
+        }
+        guard let answers = reply.array, answers.count == steps.count else {
+            return Array(repeating: .failure(.unexpectedReply("the steps script answered \(reply) to \(steps.count) steps")), count: steps.count)
+        }
+        return answers.map { answer in
+            if let parts = answer.array, parts.count == 2, parts[0].integer == -1 { return .failure(.server(parts[1].string ?? "error in a lease step")) }
+            return .success(answer)
+        }
     }
 
     /// Puts the head back in its place with `record` (its attempt raised) and makes the user due again

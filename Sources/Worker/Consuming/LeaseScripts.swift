@@ -51,80 +51,124 @@ enum LeaseScripts {
             """
     )
 
-    /// BEGIN-SEND, right before a reply goes to WeChat. KEYS: 1 owner, 2 deadline, 3 sent marker,
-    /// 4 sending marker, 5 the user's reply windows (``ReachKeys/window(_:)``). ARGV: 1 user, 2 token,
-    /// 3 lease ms, 4 marker TTL s, 5 `1` to spend one message of the user's allowance when the send may go
-    /// (``ReachScripts`` `spend`), 6–10 when present: the message's `observe` arguments (window, when the
-    /// user acted, length, allowance, lifetime), applied first whatever the lease (a fact about the user).
+    /// `beginStep(owner, deadline, sent, sending, window, user, token, leaseMs, ttl, spendIt, w, at, length,
+    /// allowance, lifetime)`: BEGIN-SEND, right before a reply goes to WeChat. Opens window `w` of the
+    /// user's reply windows first when given (`''`: none; a fact about the user, applied whatever the
+    /// lease), then, fenced by the lease: extends it (a send always starts with a full lease ahead of it),
+    /// answers `{2, {}}` when the sent marker exists (already sent: skip), else writes the sending marker
+    /// (TTL `ttl` s) and answers `{permission, spend answer or {}}`: 1 send, 3 send, but another lease began
+    /// this reply and recorded no outcome. Fenced: `{0, {}}`. With `spendIt` = `1`, one message of the
+    /// allowance is spent when the send may go (``ReachScripts`` `spend`).
+    static let beginFunction = """
+        local function beginStep(owner, deadline, sent, sending, window, user, token, leaseMs, ttl, spendIt, w, at, length, allowance, lifetime)
+          if w ~= '' then open(window, w, at, length, allowance, lifetime) end
+          if redis.call('HGET', owner, user) ~= token then return {0, {}} end
+          redis.call('ZADD', deadline, 'XX', now + tonumber(leaseMs), user)
+          if redis.call('EXISTS', sent) == 1 then return {2, {}} end
+          local previous = redis.call('SET', sending, token, 'EX', ttl, 'GET')
+          local permission = 1
+          if previous and previous ~= token then permission = 3 end
+          if spendIt == '1' then return {permission, spend(window)} end
+          return {permission, {}}
+        end
+        """
+
+    /// `completeStep(owner, deadline, ready, backlog, wake, queue, stalls, failing, deadLetters, active, seq,
+    /// user, token, goingOn, leaseMs, sentKey, ttl, head, consumer, queuePrefix, deadLetter)`: COMPLETE, the
+    /// head is finished (replied, or dead-lettered when `deadLetter` is a table of `XADD` arguments:
+    /// `MAXLEN` then the fields).
     ///
-    /// Returns `{permission, spend answer or {}}`; permission 0 fenced (do not send),
-    /// 1 send, 2 already sent (skip), 3 send, but another lease began this reply and recorded no outcome.
-    /// Extends the lease, so a send always starts with a full lease ahead of it. One round trip instead of
-    /// three (observe, begin, spend) for the usual message (issue 17).
-    static let beginSend = RedisScript(
-        QueueLua.now + "\n" + ReachScripts.functions + "\n"
+    /// The sent marker `sentKey` (`<unix ms> <consumer>`, read by `worker trace`; `''` for none) is written
+    /// even when fenced (it records a fact). Idempotent: when the head is no longer `head` (a repeat after a
+    /// lost answer) nothing is popped again. When the slot goes on (`goingOn` = `1`), it keeps the user for
+    /// its next head if no other user is due, else hands the user back (to the end of `ready`) and takes
+    /// the user due longest, in the same step (one round trip per message instead of two). Answers `{0}`
+    /// fenced, `{1}` done, `{1, nextHead}` done and the same lease kept for the next head,
+    /// `{1, head, user, token, failingSince}` done and another user taken.
+    static let completeFunction = """
+        local function completeStep(owner, deadline, ready, backlog, wake, queue, stalls, failing, deadLetters, active, seq, user, token, goingOn, leaseMs, sentKey, ttl, head, consumer, queuePrefix, deadLetter)
+          if sentKey ~= '' then redis.call('SET', sentKey, now .. ' ' .. consumer, 'EX', ttl) end
+          if redis.call('HGET', owner, user) ~= token then return {0} end
+          if redis.call('LINDEX', queue, 0) ~= head then
+            return {1, redis.call('LINDEX', queue, 0)}
+          end
+          if deadLetter then
+            redis.call('XADD', deadLetters, 'MAXLEN', '~', deadLetter[1], '*', unpack(deadLetter, 2))
+          end
+          redis.call('LPOP', queue)
+          redis.call('DECR', backlog)
+          redis.call('HDEL', stalls, user)
+          redis.call('HDEL', failing, user)
+          local nextHead = redis.call('LINDEX', queue, 0)
+          if nextHead then
+            if goingOn == '1' and #redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, 1) == 0 then
+              redis.call('ZADD', deadline, now + tonumber(leaseMs), user)
+              return {1, nextHead}
+            end
+            redis.call('ZADD', ready, now, user)
+            signal(wake)
+          else
+            redis.call('SREM', active, user)
+          end
+          redis.call('HDEL', owner, user)
+          redis.call('ZREM', deadline, user)
+          if goingOn == '1' then
+            for _, other in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, 1)) do
+              local otherHead, otherToken, otherFailing = grant(ready, owner, deadline, seq, failing, other, leaseMs, consumer, queuePrefix)
+              if otherHead then return {1, otherHead, other, otherToken, otherFailing} end
+            end
+          end
+          return {1}
+        end
+        """
+
+    /// COMPLETE as a script of its own (``completeFunction``). KEYS: 1 owner, 2 deadline, 3 ready, 4 backlog,
+    /// 5 wake, 6 the user's queue, 7 stalls, 8 failing, 9 dead letters, 10 active users, 11 seq. ARGV: 1 user,
+    /// 2 token, 3 `1` when the slot goes on (not shutting down), 4 lease ms, 5 dead-letter MAXLEN or ''
+    /// (not a dead letter), 6 a sent marker to write or '', 7 its TTL s, 8 the head being completed,
+    /// 9 consumer name, 10 user queue prefix, 11… dead-letter fields.
+    static let complete = RedisScript(
+        QueueLua.now + "\n" + QueueLua.signal + "\n" + grant + "\n" + completeFunction + "\n"
             + """
-            if #ARGV >= 10 then open(KEYS[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]) end
-            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {0, {}} end
-            redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[3]), ARGV[1])
-            if redis.call('EXISTS', KEYS[3]) == 1 then return {2, {}} end
-            local previous = redis.call('GET', KEYS[4])
-            redis.call('SET', KEYS[4], ARGV[2], 'EX', ARGV[4])
-            local permission = 1
-            if previous and previous ~= ARGV[2] then permission = 3 end
-            if ARGV[5] == '1' then return {permission, spend(KEYS[5])} end
-            return {permission, {}}
+            local deadLetter = nil
+            if ARGV[5] ~= '' then deadLetter = {ARGV[5], unpack(ARGV, 11)} end
+            return completeStep(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11],
+              ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], deadLetter)
             """
     )
 
-    /// COMPLETE: the head is finished (replied, or dead-lettered when ARGV[5] is set). KEYS: 1 owner,
-    /// 2 deadline, 3 ready, 4 backlog, 5 wake, 6 the user's queue, 7 stalls, 8 failing, 9 dead letters,
-    /// 10 active users, 11 seq. ARGV: 1 user, 2 token, 3 `1` when the slot goes on (not shutting down),
-    /// 4 lease ms, 5 dead-letter MAXLEN or '' (not a dead letter), 6 a sent marker to write or '', 7 its
-    /// TTL s, 8 the head being completed, 9 consumer name, 10 user queue prefix, 11… dead-letter fields.
-    ///
-    /// The sent marker (`<unix ms> <consumer>`, read by `worker trace`) is written even when fenced (it records a fact). Idempotent: when the head is no
-    /// longer ARGV[8] (a repeat after a lost answer) nothing is popped again. When the slot goes on, it
-    /// keeps the user for its next head if no other user is due, else hands the user back (to the end of
-    /// `ready`) and takes the user due longest, in the same step (one round trip per message instead of two).
-    /// Returns `{0}` fenced, `{1}` done, `{1, nextHead}` done and the same lease kept for the next head,
-    /// `{1, head, user, token, failingSince}` done and another user taken.
-    static let complete = RedisScript(
-        QueueLua.now + "\n" + QueueLua.signal + "\n" + grant + "\n"
+    /// STEPS: many slots' begin-sends and completes in one call (group commit, ``LeaseStepBatcher``), each
+    /// step exactly as its own script would run it, in order, isolated from the others (an error in one
+    /// answers `{-1, message}` for that step alone). KEYS: 1 owner, 2 deadline, 3 ready, 4 backlog, 5 wake,
+    /// 6 stalls, 7 failing, 8 dead letters, 9 active users, 10 seq. ARGV: 1 lease ms, 2 marker TTL s,
+    /// 3 consumer name, 4 user queue prefix, then the steps, each a kind and its fields:
+    /// `b user token sent sending window spend w at length allowance lifetime` (``beginFunction``) or
+    /// `c user token goingOn sentKey head` (``completeFunction``, never a dead letter). Answers one answer
+    /// per step, in order.
+    static let steps = RedisScript(
+        QueueLua.now + "\n" + QueueLua.signal + "\n" + grant + "\n" + ReachScripts.functions + "\n" + beginFunction + "\n" + completeFunction + "\n"
             + """
-            if ARGV[6] ~= '' then redis.call('SET', ARGV[6], now .. ' ' .. ARGV[9], 'EX', ARGV[7]) end
-            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {0} end
-            if redis.call('LINDEX', KEYS[6], 0) ~= ARGV[8] then
-              return {1, redis.call('LINDEX', KEYS[6], 0)}
-            end
-            if ARGV[5] ~= '' then
-              redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[5], '*', unpack(ARGV, 11))
-            end
-            redis.call('LPOP', KEYS[6])
-            redis.call('DECR', KEYS[4])
-            redis.call('HDEL', KEYS[7], ARGV[1])
-            redis.call('HDEL', KEYS[8], ARGV[1])
-            local goingOn = ARGV[3] == '1'
-            local nextHead = redis.call('LINDEX', KEYS[6], 0)
-            if nextHead then
-              if goingOn and #redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1) == 0 then
-                redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
-                return {1, nextHead}
+            local answers = {}
+            local i = 5
+            while i <= #ARGV do
+              local ok, answer
+              if ARGV[i] == 'b' then
+                ok, answer = pcall(beginStep, KEYS[1], KEYS[2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 1], ARGV[i + 2], ARGV[1], ARGV[2],
+                  ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10], ARGV[i + 11])
+                i = i + 12
+              else
+                local user = ARGV[i + 1]
+                ok, answer = pcall(completeStep, KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4] .. user, KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10],
+                  user, ARGV[i + 2], ARGV[i + 3], ARGV[1], ARGV[i + 4], ARGV[2], ARGV[i + 5], ARGV[3], ARGV[4], nil)
+                i = i + 6
               end
-              redis.call('ZADD', KEYS[3], now, ARGV[1])
-              signal(KEYS[5])
-            else
-              redis.call('SREM', KEYS[10], ARGV[1])
-            end
-            redis.call('HDEL', KEYS[1], ARGV[1])
-            redis.call('ZREM', KEYS[2], ARGV[1])
-            if goingOn then
-              for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1)) do
-                local head, token, failing = grant(KEYS[3], KEYS[1], KEYS[2], KEYS[11], KEYS[8], user, ARGV[4], ARGV[9], ARGV[10])
-                if head then return {1, head, user, token, failing} end
+              if ok then
+                answers[#answers + 1] = answer
+              else
+                answers[#answers + 1] = {-1, type(answer) == 'table' and answer.err or tostring(answer)}
               end
             end
-            return {1}
+            return answers
             """
     )
 

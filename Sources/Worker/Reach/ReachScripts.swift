@@ -54,7 +54,7 @@ enum ReachScripts {
         end
         """
 
-    /// Everything the observe and spend functions need, for scripts that embed them (``LeaseScripts/beginSend``).
+    /// Everything the observe and spend functions need, for scripts that embed them (``LeaseScripts/steps``).
     static let functions = state + "\n" + observeFunction + "\n" + spendFunction
 
     /// OBSERVE. KEYS: 1 the user's windows. ARGV: 1 window (`m`, `e` or `-` for none), 2 when the user

@@ -13,14 +13,16 @@ import Glibc
 
 /// Per-user leases: fencing, retries in place, fairness and bounded memory (issue 11).
 @Suite struct FleetTests {
-    @Test func aLeaseTakenOverIsFencedEverywhere() async throws {
+    /// Both ways a step can go: as a script call of its own, and in a batch with other slots' (group commit).
+    @Test(arguments: [false, true]) func aLeaseTakenOverIsFencedEverywhere(batched: Bool) async throws {
         let redis = try TestRedis.client()
         defer { redis.close() }
         let appID = WorkerHarness.uniqueAppID()
         let keys = QueueKeys(appID: appID)
         try await WorkerHarness.enqueue([try WorkerHarness.text("one", from: "u", appID: appID), try WorkerHarness.text("two", from: "u", appID: appID)], appID: appID, redis: redis)
-        let stalled = LeaseQueue(redis: redis, keys: keys, consumer: "stalled", leaseDuration: .milliseconds(50))
-        let other = LeaseQueue(redis: redis, keys: keys, consumer: "other", leaseDuration: .seconds(30))
+        var stalled = LeaseQueue(redis: redis, keys: keys, consumer: "stalled", leaseDuration: .milliseconds(50))
+        var other = LeaseQueue(redis: redis, keys: keys, consumer: "other", leaseDuration: .seconds(30))
+        if batched { (stalled, other) = (stalled.batched(), other.batched()) }
         let old = try #require(try await stalled.take(count: 10).leases.first)
         // Only one holder per user: the other worker gets nothing while the lease lives.
         #expect(try await other.take(count: 10).leases.isEmpty)
