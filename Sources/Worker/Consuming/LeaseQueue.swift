@@ -164,7 +164,8 @@ struct LeaseQueue: Sendable {
                 ],
                 arguments: arguments)
         } else {
-            reply = try await run(.complete(user: lease.user, token: lease.token, keepGoing: keepGoing, sentKey: sentKey, head: lease.record.bytes))
+            reply = try await run(
+                .complete(user: lease.user, token: lease.token, keepGoing: keepGoing, sentKey: sentKey, head: lease.record.bytes, failing: lease.failingSince != nil))
         }
         guard let parts = reply.array, let first = parts.first?.integer else { throw .unexpectedReply("the complete script answered \(reply)") }
         if first == 0 { return .fenced }

@@ -74,31 +74,33 @@ enum LeaseScripts {
         """
 
     /// `completeStep(owner, deadline, ready, backlog, wake, queue, stalls, failing, deadLetters, active, seq,
-    /// user, token, goingOn, leaseMs, sentKey, ttl, head, consumer, queuePrefix, deadLetter)`: COMPLETE, the
-    /// head is finished (replied, or dead-lettered when `deadLetter` is a table of `XADD` arguments:
-    /// `MAXLEN` then the fields).
+    /// user, token, goingOn, leaseMs, sentKey, ttl, head, consumer, queuePrefix, wasFailing, deadLetter)`:
+    /// COMPLETE, the head is finished (replied, or dead-lettered when `deadLetter` is a table of `XADD`
+    /// arguments: `MAXLEN` then the fields). `wasFailing` is `0` when the lease's grant found the user not
+    /// failing (nothing but a new grant can make it so: a retry hands the user back), which spares clearing it.
     ///
     /// The sent marker `sentKey` (`<unix ms> <consumer>`, read by `worker trace`; `''` for none) is written
-    /// even when fenced (it records a fact). Idempotent: when the head is no longer `head` (a repeat after a
-    /// lost answer) nothing is popped again. When the slot goes on (`goingOn` = `1`), it keeps the user for
-    /// its next head if no other user is due, else hands the user back (to the end of `ready`) and takes
-    /// the user due longest, in the same step (one round trip per message instead of two). Answers `{0}`
-    /// fenced, `{1}` done, `{1, nextHead}` done and the same lease kept for the next head,
+    /// even when fenced (it records a fact). Idempotent: when the head popped is not `head` (a repeat after
+    /// a lost answer) it is put back and nothing else changes. When the slot goes on (`goingOn` = `1`), it
+    /// keeps the user for its next head if no other user is due, else hands the user back (to the end of
+    /// `ready`) and takes the user due longest, in the same step (one round trip per message instead of two).
+    /// Answers `{0}` fenced, `{1}` done, `{1, nextHead}` done and the same lease kept for the next head,
     /// `{1, head, user, token, failingSince}` done and another user taken.
     static let completeFunction = """
-        local function completeStep(owner, deadline, ready, backlog, wake, queue, stalls, failing, deadLetters, active, seq, user, token, goingOn, leaseMs, sentKey, ttl, head, consumer, queuePrefix, deadLetter)
+        local function completeStep(owner, deadline, ready, backlog, wake, queue, stalls, failing, deadLetters, active, seq, user, token, goingOn, leaseMs, sentKey, ttl, head, consumer, queuePrefix, wasFailing, deadLetter)
           if sentKey ~= '' then redis.call('SET', sentKey, now .. ' ' .. consumer, 'EX', ttl) end
           if redis.call('HGET', owner, user) ~= token then return {0} end
-          if redis.call('LINDEX', queue, 0) ~= head then
-            return {1, redis.call('LINDEX', queue, 0)}
+          local popped = redis.call('LPOP', queue)
+          if popped ~= head then
+            if popped then redis.call('LPUSH', queue, popped) end
+            return {1, popped}
           end
           if deadLetter then
             redis.call('XADD', deadLetters, 'MAXLEN', '~', deadLetter[1], '*', unpack(deadLetter, 2))
           end
-          redis.call('LPOP', queue)
           redis.call('DECR', backlog)
           redis.call('HDEL', stalls, user)
-          redis.call('HDEL', failing, user)
+          if wasFailing ~= '0' then redis.call('HDEL', failing, user) end
           local nextHead = redis.call('LINDEX', queue, 0)
           if nextHead then
             if goingOn == '1' and #redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, 1) == 0 then
@@ -133,7 +135,7 @@ enum LeaseScripts {
             local deadLetter = nil
             if ARGV[5] ~= '' then deadLetter = {ARGV[5], unpack(ARGV, 11)} end
             return completeStep(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11],
-              ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], deadLetter)
+              ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], '1', deadLetter)
             """
     )
 
@@ -143,7 +145,7 @@ enum LeaseScripts {
     /// 6 stalls, 7 failing, 8 dead letters, 9 active users, 10 seq. ARGV: 1 lease ms, 2 marker TTL s,
     /// 3 consumer name, 4 user queue prefix, then the steps, each a kind and its fields:
     /// `b user token sent sending window spend w at length allowance lifetime` (``beginFunction``) or
-    /// `c user token goingOn sentKey head` (``completeFunction``, never a dead letter). Answers one answer
+    /// `c user token goingOn sentKey head wasFailing` (``completeFunction``, never a dead letter). Answers one answer
     /// per step, in order.
     static let steps = RedisScript(
         QueueLua.now + "\n" + QueueLua.signal + "\n" + grant + "\n" + ReachScripts.functions + "\n" + beginFunction + "\n" + completeFunction + "\n"
@@ -159,8 +161,8 @@ enum LeaseScripts {
               else
                 local user = ARGV[i + 1]
                 ok, answer = pcall(completeStep, KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[4] .. user, KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10],
-                  user, ARGV[i + 2], ARGV[i + 3], ARGV[1], ARGV[i + 4], ARGV[2], ARGV[i + 5], ARGV[3], ARGV[4], nil)
-                i = i + 6
+                  user, ARGV[i + 2], ARGV[i + 3], ARGV[1], ARGV[i + 4], ARGV[2], ARGV[i + 5], ARGV[3], ARGV[4], ARGV[i + 6], nil)
+                i = i + 7
               end
               if ok then
                 answers[#answers + 1] = answer

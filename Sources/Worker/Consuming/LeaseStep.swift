@@ -8,16 +8,17 @@ enum LeaseStep: Sendable {
     /// arguments when its window is not to be opened).
     case begin(user: String, token: String, sent: String, sending: String, window: String, spend: Bool, observe: [RedisArgument])
     /// COMPLETE (``LeaseScripts/completeFunction``) of a replied head; `sentKey` is the sent marker to write
-    /// (empty for none). A dead letter never goes through a batch.
-    case complete(user: String, token: String, keepGoing: Bool, sentKey: String, head: [UInt8])
+    /// (empty for none); `failing` whether the lease's grant found the user failing (``Lease/failingSince``).
+    /// A dead letter never goes through a batch.
+    case complete(user: String, token: String, keepGoing: Bool, sentKey: String, head: [UInt8], failing: Bool)
 
     /// The step's kind and fields, in the order the STEPS script reads them.
     var arguments: [RedisArgument] {
         switch self {
         case .begin(let user, let token, let sent, let sending, let window, let spend, let observe):
             return ["b", RedisArgument(user), RedisArgument(token), RedisArgument(sent), RedisArgument(sending), RedisArgument(window), spend ? "1" : ""] + observe
-        case .complete(let user, let token, let keepGoing, let sentKey, let head):
-            return ["c", RedisArgument(user), RedisArgument(token), keepGoing ? "1" : "0", RedisArgument(sentKey), RedisArgument(bytes: head)]
+        case .complete(let user, let token, let keepGoing, let sentKey, let head, let failing):
+            return ["c", RedisArgument(user), RedisArgument(token), keepGoing ? "1" : "0", RedisArgument(sentKey), RedisArgument(bytes: head), failing ? "1" : "0"]
         }
     }
 

@@ -141,6 +141,8 @@ import Glibc
         // b did not wait for a's retry.
         let order = fake.deliveredMessages.compactMap { message -> String? in if case .text(let text) = message.content { return text } else { return nil } }
         #expect(order.firstIndex(of: "b3")! < order.firstIndex(of: "a1")!, "\(order)")
+        // Once a1 went through, a is no longer failing: its next failure starts a retry budget of its own.
+        #expect(try await redis.send("HEXISTS", RedisArgument(QueueKeys(appID: appID).failing), "a").integer == 0)
     }
 
     @Test func oneUsersBacklogHoldsOneSlotAndOthersAreServed() async throws {
