@@ -3,6 +3,11 @@
 //   ingress-bench trivial PORT
 //       the baseline: a bare Hummingbird 2 server answering `success` to POST /wechat, nothing else
 //       (on the ingress's executor: event loops unless RELAY_TASK_EXECUTOR=swift)
+//   ingress-bench bare-body PORT
+//       the same, reading the request's body first (as any handler of a push must)
+//   ingress-bench bare-redis PORT REDIS_URL
+//       the same, then one Redis round trip (`PING`) through the services' Redis client before it answers:
+//       the floor of a server that makes a push durable before answering
 //   ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP > file
 //       COUNT distinct safe-mode pushes (distinct MsgIds), one per line: `<query>\t<body>`, for wrk to replay
 
@@ -23,6 +28,26 @@ struct IngressBench {
             EventLoopTaskExecutor.installUnlessDisabled()
             let router = Router()
             router.post("/wechat") { _, _ in "success" }
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(arguments[2]) ?? 8099)))
+            try await app.runService()
+        case "bare-body" where arguments.count == 3:
+            EventLoopTaskExecutor.installUnlessDisabled()
+            let router = Router()
+            router.post("/wechat") { request, _ -> String in
+                _ = try await request.body.collect(upTo: 64 * 1024)
+                return "success"
+            }
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(arguments[2]) ?? 8099)))
+            try await app.runService()
+        case "bare-redis" where arguments.count == 4:
+            EventLoopTaskExecutor.installUnlessDisabled()
+            let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[3])))
+            let router = Router()
+            router.post("/wechat") { request, _ -> String in
+                _ = try await request.body.collect(upTo: 64 * 1024)
+                try await redis.send("PING")
+                return "success"
+            }
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(arguments[2]) ?? 8099)))
             try await app.runService()
         case "safe-requests" where arguments.count == 7:
@@ -49,7 +74,7 @@ struct IngressBench {
             }
             writeOut(output)
         default:
-            print("usage: ingress-bench trivial PORT | ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP")
+            print("usage: ingress-bench trivial|bare-body PORT | ingress-bench bare-redis PORT REDIS_URL | ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP")
             exit(2)
         }
     }
