@@ -29,21 +29,21 @@ import Synchronization
 public final class RedisClient: Service, Sendable {
     public let configuration: RedisClientConfiguration
     private let logger: Logger
-    private let pool: [RedisConnection]
+    private let pool: [any RedisTransport]
     private let nextConnection = Atomic<Int>(0)
     private let blocking: Mutex<BlockingConnections>
 
     private struct BlockingConnections {
-        var idle: [RedisConnection] = []
+        var idle: [any RedisTransport] = []
         var open = 0
-        var waiting: [CheckedContinuation<RedisConnection?, Never>] = []
+        var waiting: [CheckedContinuation<(any RedisTransport)?, Never>] = []
         var isClosed = false
     }
 
     public init(configuration: RedisClientConfiguration, logger: Logger = Logger(label: "redis")) {
         self.configuration = configuration
         self.logger = logger
-        self.pool = (0..<configuration.poolSize).map { RedisConnection(name: "redis-\($0)", configuration: configuration) }
+        self.pool = (0..<configuration.poolSize).map { configuration.makeTransport(name: "redis-\($0)") }
         self.blocking = Mutex(BlockingConnections())
     }
 
@@ -109,9 +109,9 @@ public final class RedisClient: Service, Sendable {
         return try replies.get()
     }
 
-    private func leaseBlockingConnection() async -> RedisConnection? {
+    private func leaseBlockingConnection() async -> (any RedisTransport)? {
         enum Lease {
-            case ready(RedisConnection)
+            case ready(any RedisTransport)
             case create(Int)
             case wait, closed
         }
@@ -126,7 +126,7 @@ public final class RedisClient: Service, Sendable {
         }
         switch lease {
         case .ready(let connection): return connection
-        case .create(let number): return RedisConnection(name: "redis-blocking-\(number)", configuration: configuration)
+        case .create(let number): return configuration.makeTransport(name: "redis-blocking-\(number)")
         case .closed: return nil
         case .wait:
             return await withCheckedContinuation { continuation in
@@ -144,9 +144,9 @@ public final class RedisClient: Service, Sendable {
         }
     }
 
-    private func returnBlockingConnection(_ connection: RedisConnection) {
+    private func returnBlockingConnection(_ connection: any RedisTransport) {
         enum Return {
-            case handOver(CheckedContinuation<RedisConnection?, Never>)
+            case handOver(CheckedContinuation<(any RedisTransport)?, Never>)
             case kept, close
         }
         let next = blocking.withLock { state -> Return in
