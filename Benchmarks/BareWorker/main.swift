@@ -27,9 +27,7 @@ struct BareWorker {
         EventLoopTaskExecutor.installUnlessDisabled()
         let concurrency = arguments.count > 7 ? Int(arguments[7]) ?? 64 : 64
         let stream = arguments[5]
-        // The same Redis I/O as the worker's (RELAY_REDIS_IO), for the same reason.
-        let io = RedisIO(environmentValue: ProcessInfo.processInfo.environment["RELAY_REDIS_IO"]) ?? .eventLoops
-        let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[1]), io: io), logger: Logger(label: "bare"))
+        let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[1])), logger: Logger(label: "bare"))
         let httpClient = WeChatAPIClient.makeHTTPClient(concurrency: concurrency)
         let api = WeChatAPIClient(baseURL: arguments[2], httpClient: httpClient)
         let token = try await api.fetchToken(kind: .stable, appID: arguments[3], secret: arguments[4]).value

@@ -6,7 +6,7 @@
 //              no auto-pipelining, i.e. one round trip per command (redis-benchmark -P 1)
 //   auto       the default client (4 connections, auto-pipelining): concurrent callers share round trips
 //   pipeline16 each caller sends 16 XADDs per `pipeline` call on the default client (redis-benchmark -P 16)
-// The client's I/O design follows RELAY_REDIS_IO (event-loops unless `threads`), as in the services.
+// The client's I/O design follows RELAY_REDIS_IO (event-loops unless `threads`), as every client does.
 
 import Shared
 
@@ -25,11 +25,9 @@ struct RedisBench {
         let url = try RedisURL(parsing: arguments[1])
         let callerCounts = arguments.count > 3 ? arguments[3...].compactMap { Int($0) } : [1, 16, 64]
         let body = RedisArgument(String(repeating: "x", count: 250))
-        // The services' RELAY_REDIS_IO, so one binary measures both designs.
-        let io = RedisIO(environmentValue: getenv("RELAY_REDIS_IO").map { String(cString: $0) }) ?? .eventLoops
         for callers in callerCounts {
             for mode in ["single", "auto", "pipeline16"] {
-                var configuration = RedisClientConfiguration(url: url, io: io)
+                var configuration = RedisClientConfiguration(url: url)
                 if mode == "single" {
                     configuration.poolSize = callers
                     configuration.autoPipelining = false

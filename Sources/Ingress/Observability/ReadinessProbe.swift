@@ -17,7 +17,7 @@ final class ReadinessProbe: Service, Sendable {
     private let redis: RedisClient
     private let lastAnswer = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(url: RedisURL, io: RedisIO = .eventLoops, interval: Duration = .seconds(1), timeout: Duration = .milliseconds(500), freshness: Duration = .seconds(3)) {
+    init(url: RedisURL, io: RedisIO = .processDefault, interval: Duration = .seconds(1), timeout: Duration = .milliseconds(500), freshness: Duration = .seconds(3)) {
         self.interval = interval
         self.freshness = freshness
         var configuration = RedisClientConfiguration(url: url, poolSize: 1, maximumBlockingConnections: 1, connectTimeout: timeout, commandTimeout: timeout)

@@ -26,8 +26,9 @@ final class EventLoopRedisConnection: RedisTransport {
 
     func submit(_ commands: [RedisCommand]) async -> Replies {
         if isClosed.load(ordering: .relaxed) { return .failure(.closed) }
-        var bytes = ByteBufferAllocator().buffer(capacity: 0)
-        for command in commands { bytes.writeRESPCommand(command) }
+        var encoded = ByteBufferAllocator().buffer(capacity: 0)
+        for command in commands { encoded.writeRESPCommand(command) }
+        let bytes = encoded
         let timeout = configuration.roundTripTimeout(for: commands)
         let count = commands.count
         return await withCheckedContinuation { continuation in

@@ -198,6 +198,11 @@ final class EventLoopRedisLink {
 
     /// Logs in and selects the database as ``HiredisContext`` does, then lets the queued batches go.
     private func connected(_ channel: any Channel) {
+        guard channel.isActive else {
+            // Closed before this callback ran: the handler's report was ignored while connecting.
+            connectFailed(.connection("\(endpoint) closed the connection"))
+            return
+        }
         let url = configuration.url
         var handshake: [RedisCommand] = []
         if let password = url.password {

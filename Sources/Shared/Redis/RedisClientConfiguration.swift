@@ -18,7 +18,8 @@ public struct RedisClientConfiguration: Sendable {
     /// The first wait before re-connecting after a failure; doubled on each failure up to ``maximumBackoff``.
     public var minimumBackoff: Duration
     public var maximumBackoff: Duration
-    /// Who does the socket I/O: SwiftNIO's event loops (the default) or a thread per connection.
+    /// Who does the socket I/O: SwiftNIO's event loops or a thread per connection; by default what the
+    /// process's `RELAY_REDIS_IO` says (``RedisIO/processDefault``).
     public var io: RedisIO
 
     public init(
@@ -30,7 +31,7 @@ public struct RedisClientConfiguration: Sendable {
         autoPipelining: Bool = true,
         minimumBackoff: Duration = .milliseconds(100),
         maximumBackoff: Duration = .seconds(5),
-        io: RedisIO = .eventLoops
+        io: RedisIO = .processDefault
     ) {
         self.url = url
         self.poolSize = max(1, poolSize)

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Which design moves a ``RedisClient``'s bytes, as `RELAY_REDIS_IO` chooses it (see the top of
 /// RedisClient.swift for the measurements behind the default).
 public enum RedisIO: String, Sendable, CaseIterable {
@@ -14,4 +20,9 @@ public enum RedisIO: String, Sendable, CaseIterable {
         }
         self.init(rawValue: value)
     }
+
+    /// The default of every ``RedisClientConfiguration``: this process's `RELAY_REDIS_IO`, so one variable
+    /// switches every client of a process (services, benchmarks, `make test`); ``eventLoops`` when unset.
+    /// The services validate the variable at start-up (``RelayConfiguration``); here a bad value is ignored.
+    public static let processDefault: RedisIO = RedisIO(environmentValue: ProcessInfo.processInfo.environment["RELAY_REDIS_IO"]) ?? .eventLoops
 }
