@@ -16,9 +16,9 @@ final class EventLoopRedisConnection: RedisTransport {
     private let configuration: RedisClientConfiguration
     private let isClosed = Atomic<Bool>(false)
 
-    /// Picks an event loop of `MultiThreadedEventLoopGroup.singleton`; connects on the first submit.
-    init(configuration: RedisClientConfiguration) {
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+    /// A connection whose I/O runs on `eventLoop` (one of `MultiThreadedEventLoopGroup.singleton`'s);
+    /// it connects on the first submit.
+    init(configuration: RedisClientConfiguration, eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
         self.configuration = configuration
         self.link = NIOLoopBoundBox.makeBoxSendingValue(EventLoopRedisLink(configuration: configuration, eventLoop: eventLoop), eventLoop: eventLoop)

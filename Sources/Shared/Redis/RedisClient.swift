@@ -29,8 +29,7 @@ import Synchronization
 public final class RedisClient: Service, Sendable {
     public let configuration: RedisClientConfiguration
     private let logger: Logger
-    private let pool: [any RedisTransport]
-    private let nextConnection = Atomic<Int>(0)
+    private let pool: RedisConnectionPool
     private let blocking: Mutex<BlockingConnections>
 
     private struct BlockingConnections {
@@ -43,7 +42,7 @@ public final class RedisClient: Service, Sendable {
     public init(configuration: RedisClientConfiguration, logger: Logger = Logger(label: "redis")) {
         self.configuration = configuration
         self.logger = logger
-        self.pool = (0..<configuration.poolSize).map { configuration.makeTransport(name: "redis-\($0)") }
+        self.pool = RedisConnectionPool(configuration: configuration)
         self.blocking = Mutex(BlockingConnections())
     }
 
@@ -72,7 +71,7 @@ public final class RedisClient: Service, Sendable {
 
     /// Closes every connection; queued and later commands fail with ``RedisError/closed``.
     public func close() {
-        for connection in pool { connection.close() }
+        pool.close()
         let (idle, waiting) = blocking.withLock { state in
             state.isClosed = true
             defer {
@@ -97,9 +96,7 @@ public final class RedisClient: Service, Sendable {
         if commands.contains(where: { $0.blockingWindow != nil }) {
             return try await executeOnLeasedConnection(commands)
         }
-        let index = nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue
-        let connection = pool[Int(UInt(bitPattern: index) % UInt(pool.count))]
-        return try await connection.submit(commands).get()
+        return try await pool.connection().submit(commands).get()
     }
 
     private func executeOnLeasedConnection(_ commands: [RedisCommand]) async throws(RedisError) -> [Result<RESPValue, RedisError>] {

@@ -1,3 +1,5 @@
+import NIOPosix
+
 /// One Redis connection as ``RedisClient`` uses it, whichever design does the I/O (``RedisIO``):
 /// ``RedisConnection`` (a thread of its own, blocking hiredis) or ``EventLoopRedisConnection`` (SwiftNIO's
 /// sockets, hiredis as the codec).
@@ -16,11 +18,11 @@ protocol RedisTransport: Sendable {
 extension RedisConnection: RedisTransport {}
 
 extension RedisClientConfiguration {
-    /// A new connection of the configured design.
+    /// A new connection of the configured design (a leased one for blocking commands).
     func makeTransport(name: String) -> any RedisTransport {
         switch io {
         case .threads: return RedisConnection(name: name, configuration: self)
-        case .eventLoops: return EventLoopRedisConnection(configuration: self)
+        case .eventLoops: return EventLoopRedisConnection(configuration: self, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         }
     }
 }
