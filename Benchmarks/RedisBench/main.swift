@@ -22,6 +22,8 @@ struct RedisBench {
             print("usage: redis-bench REDIS_URL REQUESTS [CALLERS...]")
             exit(2)
         }
+        // The services' executor (RELAY_TASK_EXECUTOR: event loops unless `swift`), so the client runs as it does there.
+        EventLoopTaskExecutor.installUnlessDisabled()
         let url = try RedisURL(parsing: arguments[1])
         let callerCounts = arguments.count > 3 ? arguments[3...].compactMap { Int($0) } : [1, 16, 64]
         let body = RedisArgument(String(repeating: "x", count: 250))

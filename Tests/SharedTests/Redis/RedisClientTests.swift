@@ -107,7 +107,8 @@ import Testing
         }
     }
 
-    @Test(arguments: RedisIO.allCases)
+    // Serialized: SCRIPT FLUSH empties the shared server's script cache under the other case's feet.
+    @Test(.serialized, arguments: RedisIO.allCases)
     func scriptsFallBackToEvalAfterScriptFlush(io: RedisIO) async throws {
         let redis = try TestRedis.client { $0.io = io }
         defer { redis.close() }
