@@ -128,17 +128,23 @@ import Glibc
 
     @Test(arguments: RedisIO.allCases)
     func blockingCommandsWaitTheirWindowOnTopOfTheCommandTimeout(io: RedisIO) async throws {
+        let list = RedisArgument(TestRedis.uniqueKey("blocking"))
+        // A finite window longer than the command timeout ends with the nil reply, not a timeout (the
+        // limit is 1 s + 1.5 s, the reply comes after 1.5 s: a second to spare on a loaded machine).
+        let patient = try TestRedis.client {
+            $0.io = io
+            $0.commandTimeout = .seconds(1)
+        }
+        defer { patient.close() }
+        #expect(try await patient.send("BLPOP", list, "1.5") == .null)
+        // BLPOP … 0 may wait forever: no timeout at all, however short the command timeout.
         let redis = try TestRedis.client {
             $0.io = io
             $0.commandTimeout = .milliseconds(100)
         }
         defer { redis.close() }
-        let list = RedisArgument(TestRedis.uniqueKey("blocking"))
-        // A finite window longer than the command timeout ends with the nil reply, not a timeout.
-        #expect(try await redis.send("BLPOP", list, "0.5") == .null)
-        // BLPOP … 0 may wait forever: no timeout at all.
         async let popped = redis.send("BLPOP", list, 0)
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(500))
         try await redis.send("RPUSH", list, "item")
         #expect(try await popped == .array([.bulkString(list.bytes), .bulkString(Array("item".utf8))]))
     }
