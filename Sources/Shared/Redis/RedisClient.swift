@@ -1,24 +1,39 @@
-// Design: blocking hiredis contexts, each on a thread of its own, with auto-pipelining.
+// Design: SwiftNIO owns the sockets, hiredis is only the codec; auto-pipelining on both designs.
 //
-// hiredis's calls block on the socket, and the Swift cooperative pool has only as many threads as cores
-// (two here), so no hiredis call may ever run on it or on an event loop. Two designs keep that rule:
-//   (A) each connection owns a dedicated thread that runs hiredis's blocking API; async callers enqueue
-//       and suspend, and the thread writes everything queued in one go and reads the replies in order;
-//   (B) SwiftNIO owns the sockets and hiredis is only the codec (redisFormatCommandArgv + redisReader).
-// We chose (A). It keeps hiredis doing the I/O it was built for, in about a third of the code of (B), and
-// auto-pipelining gives it what (B) gets for free: under concurrency one round trip carries many callers'
-// commands, so the cost of the thread hand-off is paid per batch, not per command. `make bench-redis`
-// measures it against redis-benchmark on the same server (BENCHMARKS.md): with 64 concurrent callers the
-// client is well above the 50% goal, which is what (B) could at best have bought back.
+// hiredis's calls block on the socket, and the Swift cooperative pool and the event loops have only as
+// many threads as cores (two here), so no blocking hiredis call may ever run on them. Two designs keep that
+// rule, and both are here, chosen by `RELAY_REDIS_IO` (``RedisIO``):
+//   (A) `threads`: each connection owns a dedicated thread that runs hiredis's blocking API
+//       (``RedisConnection``); async callers enqueue and suspend, and the thread writes everything queued
+//       in one go, blocks reading the replies in order, and resumes the callers;
+//   (B) `event-loops`, the default: SwiftNIO owns the sockets on `MultiThreadedEventLoopGroup.singleton`
+//       (``EventLoopRedisConnection``); commands are encoded as RESP on the caller's thread, written and
+//       flushed once per event-loop tick, and the replies parsed by hiredis's `redisReader`
+//       (``HiredisReader``) complete a FIFO of waiting callers. A task running on an event loop (the
+//       services' executor, ``EventLoopTaskExecutor``) uses a connection of its own loop
+//       (``RedisConnectionPool``), so a round trip wakes no other thread.
+// (A) was first, for being the smaller; (B) is the default since issue 17 ("CPU per message") because each
+// round trip of (A) costs two thread hand-offs (caller → Redis thread → caller) that (B) does not pay.
+// Measured on the 2-core machine shared with other builds (load 4–15, so read the ratios and the counts;
+// release build, both designs in one run each):
+//   - `worker-bench cost` (20 000 replies, best of 2 rounds): the worker with (B) 1.3 thread sleeps and
+//     5.2 read + write calls per reply, 561 µs process + 185 µs redis-server CPU; with (A) 2.1 sleeps,
+//     5.8 calls, 571 + 190 µs. A second run: (B) 1.0 sleeps, (A) 2.5. CPU per reply is within the noise.
+//     Flushing after every batch instead of once per tick: 6.8 calls per reply and 221 µs redis-server.
+//   - `make bench-redis` (XADD, ratio to redis-benchmark -P 1 in the same run, 1 / 16 / 64 callers):
+//     one round trip each (A) 42 / 46 / 34 %, (B) 66 / 48 / 52 %; auto-pipelined (A) 58 / 64 / 120 %,
+//     (B) 59 / 83 / 140 %; pipeline(16) against -P 16: (A) 125 / 74 / 81 %, (B) 77 / 79 / 77 %.
+// (A) stays as the fallback and the A/B baseline; `make test` passes with either (`RELAY_REDIS_IO=threads
+// make test`), and the Redis tests run every case against both.
 //
 // Blocking commands (`XREADGROUP ... BLOCK`, `BLPOP`, ...) would stall every caller pipelined behind them,
-// so they get a connection (and thread) of their own, leased for the one command.
+// so they get a connection of their own (and, with (A), a thread), leased for the one command.
 
 import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// An async Redis client over hiredis: a fixed pool of pipelining connections for ordinary commands plus
+/// An async Redis client (hiredis parses, SwiftNIO or a thread per connection does the I/O): a fixed pool of pipelining connections for ordinary commands plus
 /// leased connections for blocking ones. Create one per process, share it, and run it in the process's
 /// `ServiceGroup` (it closes its connections on graceful shutdown).
 ///
