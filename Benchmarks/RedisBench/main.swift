@@ -6,6 +6,7 @@
 //              no auto-pipelining, i.e. one round trip per command (redis-benchmark -P 1)
 //   auto       the default client (4 connections, auto-pipelining): concurrent callers share round trips
 //   pipeline16 each caller sends 16 XADDs per `pipeline` call on the default client (redis-benchmark -P 16)
+// The client's I/O design follows RELAY_REDIS_IO (event-loops unless `threads`), as every client does.
 
 import Shared
 
@@ -21,6 +22,8 @@ struct RedisBench {
             print("usage: redis-bench REDIS_URL REQUESTS [CALLERS...]")
             exit(2)
         }
+        // The services' executor (RELAY_TASK_EXECUTOR: event loops unless `swift`), so the client runs as it does there.
+        EventLoopTaskExecutor.installUnlessDisabled()
         let url = try RedisURL(parsing: arguments[1])
         let callerCounts = arguments.count > 3 ? arguments[3...].compactMap { Int($0) } : [1, 16, 64]
         let body = RedisArgument(String(repeating: "x", count: 250))

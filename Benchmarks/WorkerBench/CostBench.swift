@@ -30,24 +30,27 @@ enum CostBench {
             "| loop (0 ms API, 64 at a time) | messages | replies/s | process CPU µs/reply | redis-server CPU µs/reply | together | × the bare loop | thread sleeps/reply | read + write calls/reply |"
         )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        // The worker as configured by default, then with one setting changed: what each design choice costs.
+        let variants: [(name: String, extra: [String: String])] = [
+            ("worker (per-user order, leases, markers, allowance)", [:]),
+            ("worker, tasks on Swift's pool (`RELAY_TASK_EXECUTOR=swift`)", ["RELAY_TASK_EXECUTOR": "swift"]),
+            ("worker, Redis on threads (`RELAY_REDIS_IO=threads`)", ["RELAY_REDIS_IO": "threads"]),
+        ]
         var bare: [Cost] = []
-        var worker: [Cost] = []
-        var swiftPool: [Cost] = []
+        var workers: [[Cost]] = variants.map { _ in [] }
         // Alternating rounds, so a noisy neighbour disturbs every side alike; the best round of each is kept.
         for _ in 0..<rounds {
             bare.append(try await measure(bare: true, count: count, binDirectory: binDirectory, redisURL: redisURL, redis: redis, redisPID: redisPID))
-            worker.append(try await measure(bare: false, count: count, binDirectory: binDirectory, redisURL: redisURL, redis: redis, redisPID: redisPID))
-            swiftPool.append(
-                try await measure(
-                    bare: false, count: count, binDirectory: binDirectory, redisURL: redisURL, redis: redis, redisPID: redisPID, extra: ["RELAY_TASK_EXECUTOR": "swift"]))
+            for (index, variant) in variants.enumerated() {
+                workers[index].append(
+                    try await measure(bare: false, count: count, binDirectory: binDirectory, redisURL: redisURL, redis: redis, redisPID: redisPID, extra: variant.extra))
+            }
         }
         func total(_ cost: Cost) -> Double { cost.processMicroseconds + cost.redisMicroseconds }
         func best(_ costs: [Cost]) -> Cost? { costs.min(by: { total($0) < total($1) }) }
-        guard let bestBare = best(bare), let bestWorker = best(worker), let bestSwiftPool = best(swiftPool) else { return }
-        for (name, cost) in [
-            ("bare loop (`bare-worker`)", bestBare), ("worker (per-user order, leases, markers, allowance)", bestWorker),
-            ("worker, tasks on Swift's pool (`RELAY_TASK_EXECUTOR=swift`)", bestSwiftPool),
-        ] {
+        let bestWorkers = workers.compactMap(best)
+        guard let bestBare = best(bare), let bestWorker = bestWorkers.first, bestWorkers.count == variants.count else { return }
+        for (name, cost) in [("bare loop (`bare-worker`)", bestBare)] + zip(variants.map(\.name), bestWorkers) {
             let ratio = total(cost) / total(bestBare)
             print(
                 "| \(name) | \(count) | \(Int(Double(count) / cost.seconds)) | \(Int(cost.processMicroseconds.rounded())) | \(Int(cost.redisMicroseconds.rounded())) | \(Int(total(cost).rounded())) | \(String(format: "%.2f×", ratio)) | \(String(format: "%.1f", cost.sleepsPerReply)) | \(String(format: "%.1f", cost.callsPerReply)) |"

@@ -43,7 +43,7 @@ struct IngressComponents: Sendable {
         }
         return IngressComponents(
             configuration: configuration, settings: settings, redis: redis, queue: queue, accounts: accounts, batcher: EnqueueBatcher(queue: queue, deadline: settings.enqueueDeadline), spool: spool,
-            probe: ReadinessProbe(url: redis.configuration.url), metrics: IngressMetrics(),
+            probe: ReadinessProbe(url: redis.configuration.url, io: redis.configuration.io), metrics: IngressMetrics(),
             callbackIPs: CallbackIPList(redis: redis, keys: queue.keys, logger: logger),
             passiveWaiters: PassiveWaiters(redis: redis, maximumWaiting: settings.passiveMaximumWaiting, logger: logger), logger: logger)
     }

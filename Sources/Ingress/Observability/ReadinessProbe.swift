@@ -17,11 +17,12 @@ final class ReadinessProbe: Service, Sendable {
     private let redis: RedisClient
     private let lastAnswer = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(url: RedisURL, interval: Duration = .seconds(1), timeout: Duration = .milliseconds(500), freshness: Duration = .seconds(3)) {
+    init(url: RedisURL, io: RedisIO = .processDefault, interval: Duration = .seconds(1), timeout: Duration = .milliseconds(500), freshness: Duration = .seconds(3)) {
         self.interval = interval
         self.freshness = freshness
         var configuration = RedisClientConfiguration(url: url, poolSize: 1, maximumBlockingConnections: 1, connectTimeout: timeout, commandTimeout: timeout)
         configuration.maximumBackoff = interval
+        configuration.io = io
         redis = RedisClient(configuration: configuration, logger: Logger(label: "ingress.readiness"))
     }
 

@@ -16,8 +16,9 @@ import Foundation
 /// on that same loop at once. Hummingbird and AsyncHTTPClient already use `MultiThreadedEventLoopGroup.singleton`,
 /// which this installs as the global executor (NIO's `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`).
 ///
-/// Safe here because nothing in these services blocks a task: hiredis and the spool block on threads of
-/// their own (``BatchingThread``), the rest is CPU work. A Swift handler that blocks would stall an event
+/// Safe here because nothing in these services blocks a task: Redis I/O is SwiftNIO's (hiredis only
+/// parses; with `RELAY_REDIS_IO=threads` it blocks on threads of its own, ``BatchingThread``, as the spool
+/// does), the rest is CPU work. A Swift handler that blocks would stall an event
 /// loop, so `RELAY_TASK_EXECUTOR=swift` keeps Swift's pool (and measures the difference).
 public enum EventLoopTaskExecutor {
     private static let installed = Atomic<Bool>(false)

@@ -13,6 +13,8 @@ public struct RelayConfiguration: Sendable {
 
     public var redisURL: RedisURL
     public var redisPoolSize: Int
+    /// Who does the Redis socket I/O (`RELAY_REDIS_IO`): the event loops (default) or a thread per connection.
+    public var redisIO: RedisIO
     public var wechatToken: String?
     public var appID: String
     public var appSecret: String?
@@ -45,6 +47,10 @@ public struct RelayConfiguration: Sendable {
             throw ConfigurationError(variable: "REDIS_URL", problem: "is invalid: \(error)")
         }
         redisPoolSize = try integer("REDIS_POOL_SIZE", default: 4, in: 1...256)
+        guard let io = RedisIO(environmentValue: value("RELAY_REDIS_IO")) else {
+            throw ConfigurationError(variable: "RELAY_REDIS_IO", problem: "must be event-loops or threads, got '\(value("RELAY_REDIS_IO") ?? "")'")
+        }
+        redisIO = io
         accountsFile = value("WECHAT_ACCOUNTS")
         var fileAccounts: [WeChatAccount] = []
         if let accountsFile { fileAccounts = try AccountsFile.load(path: accountsFile, role: role, environment: environment) }
@@ -93,7 +99,7 @@ public struct RelayConfiguration: Sendable {
 
     /// Options for the service's ``RedisClient``.
     public var redisClientConfiguration: RedisClientConfiguration {
-        RedisClientConfiguration(url: redisURL, poolSize: redisPoolSize)
+        RedisClientConfiguration(url: redisURL, poolSize: redisPoolSize, io: redisIO)
     }
 
     /// An EncodingAESKey is 43 characters of the base64 alphabet (WeChat's console generates it).

@@ -6,7 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// One blocking hiredis connection: the only type that touches `redisContext` and `redisReply`.
+/// One blocking hiredis connection: the only type that touches `redisContext` (``HiredisReply`` reads the
+/// replies).
 ///
 /// Every call blocks its thread on the socket, so a `HiredisContext` lives on one ``RedisConnection``'s
 /// own thread and is never shared (it is deliberately not `Sendable`).
@@ -99,46 +100,12 @@ final class HiredisContext {
         let status = redisGetReply(context, &raw)
         guard status == REDIS_OK, let raw else { throw Self.ioError(context, doing: "read a reply") }
         defer { freeReplyObject(raw) }
-        return Self.decode(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
+        return HiredisReply.decode(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
     }
 
     private func roundTrip(_ arguments: [[UInt8]]) throws(RedisError) -> Result<RESPValue, RedisError> {
         try append(arguments)
         return try readReply()
-    }
-
-    /// Copies a reply tree out of hiredis memory.
-    private static func decode(_ reply: UnsafePointer<redisReply>) -> Result<RESPValue, RedisError> {
-        let node = reply.pointee
-        func bytes() -> [UInt8] {
-            guard let text = node.str else { return [] }
-            return Array(UnsafeRawBufferPointer(start: text, count: node.len))
-        }
-        switch node.type {
-        case REDIS_REPLY_STRING: return .success(.bulkString(bytes()))
-        case REDIS_REPLY_STATUS: return .success(.simpleString(String(decoding: bytes(), as: UTF8.self)))
-        case REDIS_REPLY_INTEGER: return .success(.integer(node.integer))
-        case REDIS_REPLY_NIL: return .success(.null)
-        case REDIS_REPLY_ERROR: return .failure(.server(String(decoding: bytes(), as: UTF8.self)))
-        case REDIS_REPLY_ARRAY:
-            guard let elements = node.element else { return .success(.array([])) }
-            var values: [RESPValue] = []
-            values.reserveCapacity(node.elements)
-            for index in 0..<node.elements {
-                guard let element = elements[index] else {
-                    values.append(.null)
-                    continue
-                }
-                switch decode(UnsafePointer(element)) {
-                case .success(let value): values.append(value)
-                // An error nested in an array (EXEC, script replies) stays visible as text.
-                case .failure(let error): values.append(.simpleString(String(describing: error)))
-                }
-            }
-            return .success(.array(values))
-        default:
-            return .failure(.unexpectedReply("hiredis reply type \(node.type)"))
-        }
     }
 
     private static func ioError(_ context: UnsafeMutablePointer<redisContext>, doing action: String) -> RedisError {

@@ -1,24 +1,39 @@
-// Design: blocking hiredis contexts, each on a thread of its own, with auto-pipelining.
+// Design: SwiftNIO owns the sockets, hiredis is only the codec; auto-pipelining on both designs.
 //
-// hiredis's calls block on the socket, and the Swift cooperative pool has only as many threads as cores
-// (two here), so no hiredis call may ever run on it or on an event loop. Two designs keep that rule:
-//   (A) each connection owns a dedicated thread that runs hiredis's blocking API; async callers enqueue
-//       and suspend, and the thread writes everything queued in one go and reads the replies in order;
-//   (B) SwiftNIO owns the sockets and hiredis is only the codec (redisFormatCommandArgv + redisReader).
-// We chose (A). It keeps hiredis doing the I/O it was built for, in about a third of the code of (B), and
-// auto-pipelining gives it what (B) gets for free: under concurrency one round trip carries many callers'
-// commands, so the cost of the thread hand-off is paid per batch, not per command. `make bench-redis`
-// measures it against redis-benchmark on the same server (BENCHMARKS.md): with 64 concurrent callers the
-// client is well above the 50% goal, which is what (B) could at best have bought back.
+// hiredis's calls block on the socket, and the Swift cooperative pool and the event loops have only as
+// many threads as cores (two here), so no blocking hiredis call may ever run on them. Two designs keep that
+// rule, and both are here, chosen by `RELAY_REDIS_IO` (``RedisIO``):
+//   (A) `threads`: each connection owns a dedicated thread that runs hiredis's blocking API
+//       (``RedisConnection``); async callers enqueue and suspend, and the thread writes everything queued
+//       in one go, blocks reading the replies in order, and resumes the callers;
+//   (B) `event-loops`, the default: SwiftNIO owns the sockets on `MultiThreadedEventLoopGroup.singleton`
+//       (``EventLoopRedisConnection``); commands are encoded as RESP on the caller's thread, written and
+//       flushed once per event-loop tick, and the replies parsed by hiredis's `redisReader`
+//       (``HiredisReader``) complete a FIFO of waiting callers. A task running on an event loop (the
+//       services' executor, ``EventLoopTaskExecutor``) uses a connection of its own loop
+//       (``RedisConnectionPool``), so a round trip wakes no other thread.
+// (A) was first, for being the smaller; (B) is the default since issue 17 ("CPU per message") because each
+// round trip of (A) costs two thread hand-offs (caller → Redis thread → caller) that (B) does not pay.
+// Measured on the 2-core machine shared with other builds (load 4–15, so read the ratios and the counts;
+// release build, both designs in one run each):
+//   - `worker-bench cost` (20 000 replies, best of 2 rounds): the worker with (B) 1.3 thread sleeps and
+//     5.2 read + write calls per reply, 561 µs process + 185 µs redis-server CPU; with (A) 2.1 sleeps,
+//     5.8 calls, 571 + 190 µs. A second run: (B) 1.0 sleeps, (A) 2.5. CPU per reply is within the noise.
+//     Flushing after every batch instead of once per tick: 6.8 calls per reply and 221 µs redis-server.
+//   - `make bench-redis` (XADD, ratio to redis-benchmark -P 1 in the same run, 1 / 16 / 64 callers):
+//     one round trip each (A) 42 / 46 / 34 %, (B) 66 / 48 / 52 %; auto-pipelined (A) 58 / 64 / 120 %,
+//     (B) 59 / 83 / 140 %; pipeline(16) against -P 16: (A) 125 / 74 / 81 %, (B) 77 / 79 / 77 %.
+// (A) stays as the fallback and the A/B baseline; `make test` passes with either (`RELAY_REDIS_IO=threads
+// make test`), and the Redis tests run every case against both.
 //
 // Blocking commands (`XREADGROUP ... BLOCK`, `BLPOP`, ...) would stall every caller pipelined behind them,
-// so they get a connection (and thread) of their own, leased for the one command.
+// so they get a connection of their own (and, with (A), a thread), leased for the one command.
 
 import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// An async Redis client over hiredis: a fixed pool of pipelining connections for ordinary commands plus
+/// An async Redis client (hiredis parses, SwiftNIO or a thread per connection does the I/O): a fixed pool of pipelining connections for ordinary commands plus
 /// leased connections for blocking ones. Create one per process, share it, and run it in the process's
 /// `ServiceGroup` (it closes its connections on graceful shutdown).
 ///
@@ -29,21 +44,20 @@ import Synchronization
 public final class RedisClient: Service, Sendable {
     public let configuration: RedisClientConfiguration
     private let logger: Logger
-    private let pool: [RedisConnection]
-    private let nextConnection = Atomic<Int>(0)
+    private let pool: RedisConnectionPool
     private let blocking: Mutex<BlockingConnections>
 
     private struct BlockingConnections {
-        var idle: [RedisConnection] = []
+        var idle: [any RedisTransport] = []
         var open = 0
-        var waiting: [CheckedContinuation<RedisConnection?, Never>] = []
+        var waiting: [CheckedContinuation<(any RedisTransport)?, Never>] = []
         var isClosed = false
     }
 
     public init(configuration: RedisClientConfiguration, logger: Logger = Logger(label: "redis")) {
         self.configuration = configuration
         self.logger = logger
-        self.pool = (0..<configuration.poolSize).map { RedisConnection(name: "redis-\($0)", configuration: configuration) }
+        self.pool = RedisConnectionPool(configuration: configuration)
         self.blocking = Mutex(BlockingConnections())
     }
 
@@ -72,7 +86,7 @@ public final class RedisClient: Service, Sendable {
 
     /// Closes every connection; queued and later commands fail with ``RedisError/closed``.
     public func close() {
-        for connection in pool { connection.close() }
+        pool.close()
         let (idle, waiting) = blocking.withLock { state in
             state.isClosed = true
             defer {
@@ -97,9 +111,7 @@ public final class RedisClient: Service, Sendable {
         if commands.contains(where: { $0.blockingWindow != nil }) {
             return try await executeOnLeasedConnection(commands)
         }
-        let index = nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue
-        let connection = pool[Int(UInt(bitPattern: index) % UInt(pool.count))]
-        return try await connection.submit(commands).get()
+        return try await pool.connection().submit(commands).get()
     }
 
     private func executeOnLeasedConnection(_ commands: [RedisCommand]) async throws(RedisError) -> [Result<RESPValue, RedisError>] {
@@ -109,9 +121,9 @@ public final class RedisClient: Service, Sendable {
         return try replies.get()
     }
 
-    private func leaseBlockingConnection() async -> RedisConnection? {
+    private func leaseBlockingConnection() async -> (any RedisTransport)? {
         enum Lease {
-            case ready(RedisConnection)
+            case ready(any RedisTransport)
             case create(Int)
             case wait, closed
         }
@@ -126,7 +138,7 @@ public final class RedisClient: Service, Sendable {
         }
         switch lease {
         case .ready(let connection): return connection
-        case .create(let number): return RedisConnection(name: "redis-blocking-\(number)", configuration: configuration)
+        case .create(let number): return configuration.makeTransport(name: "redis-blocking-\(number)")
         case .closed: return nil
         case .wait:
             return await withCheckedContinuation { continuation in
@@ -144,9 +156,9 @@ public final class RedisClient: Service, Sendable {
         }
     }
 
-    private func returnBlockingConnection(_ connection: RedisConnection) {
+    private func returnBlockingConnection(_ connection: any RedisTransport) {
         enum Return {
-            case handOver(CheckedContinuation<RedisConnection?, Never>)
+            case handOver(CheckedContinuation<(any RedisTransport)?, Never>)
             case kept, close
         }
         let next = blocking.withLock { state -> Return in

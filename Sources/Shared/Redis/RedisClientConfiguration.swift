@@ -2,8 +2,7 @@
 public struct RedisClientConfiguration: Sendable {
     /// Where Redis is, with the credentials and database.
     public var url: RedisURL
-    /// Connections shared by ordinary commands; each has its own thread, and concurrent commands on one
-    /// connection are pipelined together.
+    /// Connections shared by ordinary commands; concurrent commands on one connection are pipelined together.
     public var poolSize: Int
     /// Connections that may exist at once for blocking commands (`XREADGROUP ... BLOCK`), one command each.
     /// A blocking command beyond this waits for one to come free.
@@ -19,6 +18,9 @@ public struct RedisClientConfiguration: Sendable {
     /// The first wait before re-connecting after a failure; doubled on each failure up to ``maximumBackoff``.
     public var minimumBackoff: Duration
     public var maximumBackoff: Duration
+    /// Who does the socket I/O: SwiftNIO's event loops or a thread per connection; by default what the
+    /// process's `RELAY_REDIS_IO` says (``RedisIO/processDefault``).
+    public var io: RedisIO
 
     public init(
         url: RedisURL = RedisURL(),
@@ -28,7 +30,8 @@ public struct RedisClientConfiguration: Sendable {
         commandTimeout: Duration = .seconds(5),
         autoPipelining: Bool = true,
         minimumBackoff: Duration = .milliseconds(100),
-        maximumBackoff: Duration = .seconds(5)
+        maximumBackoff: Duration = .seconds(5),
+        io: RedisIO = .processDefault
     ) {
         self.url = url
         self.poolSize = max(1, poolSize)
@@ -38,5 +41,20 @@ public struct RedisClientConfiguration: Sendable {
         self.autoPipelining = autoPipelining
         self.minimumBackoff = minimumBackoff
         self.maximumBackoff = maximumBackoff
+        self.io = io
+    }
+}
+
+extension RedisClientConfiguration {
+    /// How long a round trip carrying `commands` may take: ``commandTimeout``, plus the longest block window
+    /// of a blocking command among them; nil (no limit) when one may block forever.
+    func roundTripTimeout(for commands: some Sequence<RedisCommand>) -> Duration? {
+        var timeout = commandTimeout
+        for command in commands {
+            guard let window = command.blockingWindow else { continue }
+            guard let finite = window else { return nil }
+            timeout = max(timeout, commandTimeout + finite)
+        }
+        return timeout
     }
 }

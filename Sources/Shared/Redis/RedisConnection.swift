@@ -35,13 +35,11 @@ final class RedisConnection: Sendable {
         let configuration: RedisClientConfiguration
         var context: HiredisContext?
         var appliedTimeout: Duration?? = nil
-        var backoff: Duration
-        var retryAfter: ContinuousClock.Instant?
-        var lastFailure: RedisError?
+        var backoff: RedisReconnectBackoff
 
         init(configuration: RedisClientConfiguration) {
             self.configuration = configuration
-            self.backoff = configuration.minimumBackoff
+            self.backoff = RedisReconnectBackoff(configuration: configuration)
         }
 
         /// One round trip for every batch: all commands written, then all replies read in order.
@@ -68,7 +66,7 @@ final class RedisConnection: Sendable {
                 // The replies still owed can no longer be matched to their commands: drop the connection.
                 while answers.count < batches.count { answers.append(.failure(error)) }
                 self.context = nil
-                lastFailure = error
+                backoff.connectionLost(error)
             }
             return answers
         }
@@ -79,36 +77,21 @@ final class RedisConnection: Sendable {
                 if !context.isPeerClosed { return .success(context) }
                 self.context = nil
             }
-            let now = ContinuousClock.now
-            if let retryAfter, now < retryAfter {
-                let reason = lastFailure.map { String(describing: $0) } ?? "unknown error"
-                return .failure(.connection("Redis at \(configuration.url) is unavailable, next connect attempt in \(retryAfter - now) (last error: \(reason))"))
-            }
+            if let refusal = backoff.refusal() { return .failure(refusal) }
             do throws(RedisError) {
                 let fresh = try HiredisContext(url: configuration.url, connectTimeout: configuration.connectTimeout)
                 context = fresh
                 appliedTimeout = nil
-                retryAfter = nil
-                backoff = configuration.minimumBackoff
+                backoff.connected()
                 return .success(fresh)
             } catch {
-                lastFailure = error
-                retryAfter = now + backoff
-                backoff = min(backoff * 2, configuration.maximumBackoff)
+                backoff.connectFailed(error)
                 return .failure(error)
             }
         }
 
         private mutating func applyTimeout(for batches: [[RedisCommand]], on context: HiredisContext) {
-            var timeout: Duration? = configuration.commandTimeout
-            for command in batches.joined() {
-                guard let window = command.blockingWindow else { continue }
-                guard let finite = window else {
-                    timeout = nil
-                    break
-                }
-                timeout = max(timeout ?? .zero, configuration.commandTimeout + finite)
-            }
+            let timeout = configuration.roundTripTimeout(for: batches.joined())
             if case .some(let applied) = appliedTimeout, applied == timeout { return }
             context.setTimeout(timeout)
             appliedTimeout = .some(timeout)

@@ -10,6 +10,15 @@ import Testing
         #expect(configuration.redisURL == RedisURL(host: "127.0.0.1", port: 6379))
         #expect(configuration.apiBase == "https://api.weixin.qq.com")
         #expect(configuration.aesKey == nil)
+        #expect(configuration.redisClientConfiguration.io == .eventLoops)
+    }
+
+    @Test func redisIOIsRead() throws {
+        for (value, io) in [("threads", RedisIO.threads), ("event-loops", .eventLoops), ("Threads", .threads)] {
+            var environment = ingressMinimum
+            environment["RELAY_REDIS_IO"] = value
+            #expect(try RelayConfiguration(role: .ingress, environment: environment).redisClientConfiguration.io == io)
+        }
     }
 
     @Test(arguments: [
@@ -27,6 +36,7 @@ import Testing
     @Test(arguments: [
         ("REDIS_URL", "http://x", "REDIS_URL"), ("WECHAT_AES_KEY", "short", "WECHAT_AES_KEY"),
         ("WECHAT_API_BASE", "ftp://x", "WECHAT_API_BASE"), ("REDIS_POOL_SIZE", "-1", "REDIS_POOL_SIZE"),
+        ("RELAY_REDIS_IO", "fibers", "RELAY_REDIS_IO"),
     ])
     func badValuesNameTheVariable(variable: String, value: String, named: String) {
         var environment = ingressMinimum

@@ -4,7 +4,7 @@ import Testing
 /// The README's variable tables and the variables the services read agree: a variable read but not
 /// documented, or documented but read nowhere, fails here.
 @Suite struct DocumentedVariablesTests {
-    static let prefixes = ["REDIS_", "WECHAT_", "INGRESS_", "WORKER_", "WEB_", "QUEUE_", "OTEL_", "LOG_LEVEL"]
+    static let prefixes = ["REDIS_", "WECHAT_", "INGRESS_", "WORKER_", "WEB_", "QUEUE_", "OTEL_", "LOG_LEVEL", "RELAY_"]
 
     /// The repository's root, from this file's path (Tests/SharedTests/Documentation/…).
     static var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }

@@ -2,10 +2,11 @@ import Shared
 import TestSupport
 import Testing
 
-/// The client against the shared redis-server that `make test` starts.
+/// The client against the shared redis-server that `make test` starts, in both I/O designs (``RedisIO``).
 @Suite struct RedisClientTests {
-    @Test func setAndGetRoundTripsBinaryAndEmoji() async throws {
-        let redis = try TestRedis.client()
+    @Test(arguments: RedisIO.allCases)
+    func setAndGetRoundTripsBinaryAndEmoji(io: RedisIO) async throws {
+        let redis = try TestRedis.client { $0.io = io }
         defer { redis.close() }
         let key = TestRedis.uniqueKey("binary")
         let payloads: [[UInt8]] = [
@@ -26,8 +27,9 @@ import Testing
         try await redis.send("DEL", RedisArgument(key), emojiKey)
     }
 
-    @Test func replyTypesAreCopiedOut() async throws {
-        let redis = try TestRedis.client()
+    @Test(arguments: RedisIO.allCases)
+    func replyTypesAreCopiedOut(io: RedisIO) async throws {
+        let redis = try TestRedis.client { $0.io = io }
         defer { redis.close() }
         let key = TestRedis.uniqueKey("types")
         #expect(try await redis.send("PING") == .simpleString("PONG"))
@@ -38,8 +40,9 @@ import Testing
         try await redis.send("DEL", RedisArgument(key), RedisArgument(key + ":list"))
     }
 
-    @Test func errorRepliesThrowTheServersMessage() async throws {
-        let redis = try TestRedis.client()
+    @Test(arguments: RedisIO.allCases)
+    func errorRepliesThrowTheServersMessage(io: RedisIO) async throws {
+        let redis = try TestRedis.client { $0.io = io }
         defer { redis.close() }
         let key = TestRedis.uniqueKey("wrongtype")
         try await redis.send("RPUSH", RedisArgument(key), "x")
@@ -63,8 +66,9 @@ import Testing
         try await redis.send("DEL", RedisArgument(key))
     }
 
-    @Test func pipelineAnswersInOrderWithPerCommandErrors() async throws {
-        let redis = try TestRedis.client()
+    @Test(arguments: RedisIO.allCases)
+    func pipelineAnswersInOrderWithPerCommandErrors(io: RedisIO) async throws {
+        let redis = try TestRedis.client { $0.io = io }
         defer { redis.close() }
         let key = TestRedis.uniqueKey("pipeline")
         var commands = [RedisCommand("SET", RedisArgument(key), "0"), RedisCommand("HGET", RedisArgument(key), "f")]
@@ -80,9 +84,10 @@ import Testing
         try await redis.send("DEL", RedisArgument(key))
     }
 
-    @Test(arguments: [true, false])
-    func concurrentCallersEachGetTheirOwnReply(autoPipelining: Bool) async throws {
+    @Test(arguments: RedisIO.allCases, [true, false])
+    func concurrentCallersEachGetTheirOwnReply(io: RedisIO, autoPipelining: Bool) async throws {
         let redis = try TestRedis.client {
+            $0.io = io
             $0.poolSize = 2
             $0.autoPipelining = autoPipelining
         }
@@ -102,8 +107,10 @@ import Testing
         }
     }
 
-    @Test func scriptsFallBackToEvalAfterScriptFlush() async throws {
-        let redis = try TestRedis.client()
+    // Serialized: SCRIPT FLUSH empties the shared server's script cache under the other case's feet.
+    @Test(.serialized, arguments: RedisIO.allCases)
+    func scriptsFallBackToEvalAfterScriptFlush(io: RedisIO) async throws {
+        let redis = try TestRedis.client { $0.io = io }
         defer { redis.close() }
         let script = RedisScript("return {KEYS[1], ARGV[1], tonumber(ARGV[2]) + 1}")
         let key = TestRedis.uniqueKey("script")
@@ -122,8 +129,9 @@ import Testing
         #expect(try batch.map { try $0.get().array?.last } == (0..<5).map { .integer(Int64($0 + 1)) })
     }
 
-    @Test func setNXPXIsALock() async throws {
-        let redis = try TestRedis.client()
+    @Test(arguments: RedisIO.allCases)
+    func setNXPXIsALock(io: RedisIO) async throws {
+        let redis = try TestRedis.client { $0.io = io }
         defer { redis.close() }
         let lock = RedisArgument(TestRedis.uniqueKey("lock"))
         // 10 minutes: the lock must outlive this test even on a machine loaded enough to take seconds per step.
@@ -137,8 +145,9 @@ import Testing
         #expect(try await redis.send("GET", lock) == .null)
     }
 
-    @Test func closedClientFailsFast() async throws {
-        let redis = try TestRedis.client()
+    @Test(arguments: RedisIO.allCases)
+    func closedClientFailsFast(io: RedisIO) async throws {
+        let redis = try TestRedis.client { $0.io = io }
         #expect(try await redis.send("PING") == .simpleString("PONG"))
         redis.close()
         await #expect(throws: RedisError.closed) { try await redis.send("PING") }

@@ -7,29 +7,30 @@ import Glibc
 #endif
 
 /// The client against private redis-servers that the tests protect with a password, kill, restart and
-/// stall: what production does to a connection.
+/// stall: what production does to a connection, in both I/O designs (``RedisIO``).
 @Suite struct RedisServerFailureTests {
-    @Test func authenticatesWithPasswordAndACLUser() async throws {
+    @Test(arguments: RedisIO.allCases)
+    func authenticatesWithPasswordAndACLUser(io: RedisIO) async throws {
         let server = try await RedisServerProcess(extraArguments: [
             "--requirepass", "s3cret p@ss", "--user", "relay", "on", ">relay-pw", "~*", "+@all",
         ])
         defer { server.stop() }
 
-        let withPassword = RedisClient(configuration: .init(url: server.url(password: "s3cret p@ss")))
+        let withPassword = RedisClient(configuration: .init(url: server.url(password: "s3cret p@ss"), io: io))
         defer { withPassword.close() }
         #expect(try await withPassword.send("PING") == .simpleString("PONG"))
 
-        let aclUser = RedisClient(configuration: .init(url: try RedisURL(parsing: "redis://relay:relay-pw@127.0.0.1:\(server.port)/0")))
+        let aclUser = RedisClient(configuration: .init(url: try RedisURL(parsing: "redis://relay:relay-pw@127.0.0.1:\(server.port)/0"), io: io))
         defer { aclUser.close() }
         #expect(try await aclUser.send("ACL", "WHOAMI").string == "relay")
 
-        let noPassword = RedisClient(configuration: .init(url: server.url()))
+        let noPassword = RedisClient(configuration: .init(url: server.url(), io: io))
         defer { noPassword.close() }
         await #expect { try await noPassword.send("GET", "k") } throws: { error in
             (error as? RedisError)?.serverErrorCode == "NOAUTH"
         }
 
-        let wrongPassword = RedisClient(configuration: .init(url: server.url(password: "wrong")))
+        let wrongPassword = RedisClient(configuration: .init(url: server.url(password: "wrong"), io: io))
         defer { wrongPassword.close() }
         await #expect { try await wrongPassword.send("PING") } throws: { error in
             guard case .server(let message) = error as? RedisError else { return false }
@@ -37,11 +38,12 @@ import Glibc
         }
     }
 
-    @Test func selectsTheDatabaseFromTheURL() async throws {
+    @Test(arguments: RedisIO.allCases)
+    func selectsTheDatabaseFromTheURL(io: RedisIO) async throws {
         let server = try await RedisServerProcess()
         defer { server.stop() }
-        let database3 = RedisClient(configuration: .init(url: server.url(database: 3)))
-        let database0 = RedisClient(configuration: .init(url: server.url(database: 0)))
+        let database3 = RedisClient(configuration: .init(url: server.url(database: 3), io: io))
+        let database0 = RedisClient(configuration: .init(url: server.url(database: 0), io: io))
         defer {
             database3.close()
             database0.close()
@@ -51,10 +53,11 @@ import Glibc
         #expect(try await database0.send("GET", "where") == .null)
     }
 
-    @Test func recoversAfterTheServerIsKilledAndRestarted() async throws {
+    @Test(arguments: RedisIO.allCases)
+    func recoversAfterTheServerIsKilledAndRestarted(io: RedisIO) async throws {
         let server = try await RedisServerProcess()
         defer { server.stop() }
-        let redis = RedisClient(configuration: .init(url: server.url(), poolSize: 2, minimumBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200)))
+        let redis = RedisClient(configuration: .init(url: server.url(), poolSize: 2, minimumBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200), io: io))
         defer { redis.close() }
         try await redis.send("SET", "before", "1")
 
@@ -85,10 +88,11 @@ import Glibc
         #expect(try await redis.send("BLPOP", "list", "0.05") == .null)
     }
 
-    @Test func commandTimeoutDropsTheConnectionAndRecovers() async throws {
+    @Test(arguments: RedisIO.allCases)
+    func commandTimeoutDropsTheConnectionAndRecovers(io: RedisIO) async throws {
         let server = try await RedisServerProcess(extraArguments: ["--enable-debug-command", "yes"])
         defer { server.stop() }
-        let redis = RedisClient(configuration: .init(url: server.url(), poolSize: 1, commandTimeout: .milliseconds(200), minimumBackoff: .milliseconds(10)))
+        let redis = RedisClient(configuration: .init(url: server.url(), poolSize: 1, commandTimeout: .milliseconds(200), minimumBackoff: .milliseconds(10), io: io))
         defer { redis.close() }
         try await redis.send("SET", "k", "v")
         await #expect { try await redis.send("DEBUG", "SLEEP", "1") } throws: { error in
@@ -104,11 +108,12 @@ import Glibc
         #expect(value == .bulkString(Array("v".utf8)))
     }
 
-    @Test func unreachableServerIsAClearConnectionError() async throws {
+    @Test(arguments: RedisIO.allCases)
+    func unreachableServerIsAClearConnectionError(io: RedisIO) async throws {
         let server = try await RedisServerProcess()
         let url = server.url()
         server.stop()
-        let redis = RedisClient(configuration: .init(url: url))
+        let redis = RedisClient(configuration: .init(url: url, io: io))
         defer { redis.close() }
         await #expect { try await redis.send("PING") } throws: { error in
             guard case .connection(let message) = error as? RedisError else { return false }
