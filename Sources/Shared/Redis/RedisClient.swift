@@ -16,9 +16,11 @@
 // round trip of (A) costs two thread hand-offs (caller → Redis thread → caller) that (B) does not pay.
 // Measured on the 2-core machine shared with other builds (load 4–15, so read the ratios and the counts;
 // release build, both designs in one run each):
-//   - `worker-bench cost` (20 000 replies, best of 2 rounds): the worker with (B) 1.3 thread sleeps and
-//     5.2 read + write calls per reply, 561 µs process + 185 µs redis-server CPU; with (A) 2.1 sleeps,
-//     5.8 calls, 571 + 190 µs. A second run: (B) 1.0 sleeps, (A) 2.5. CPU per reply is within the noise.
+//   - `worker-bench cost` (20 000 replies, best of 2 rounds, the worker with each design in the same run):
+//     at load 1–4, (B) 1.0 thread sleeps and 5.0 read + write calls per reply, 558 µs process + 206 µs
+//     redis-server CPU; (A) 2.3 sleeps, 6.5 calls, 557 + 209 µs. At load 9–15: (B) 1.3 sleeps, 5.2 calls;
+//     (A) 2.1 sleeps, 5.8 calls. So (B) halves the thread sleeps and saves up to a quarter of the system
+//     calls, while CPU per reply stays within the noise: the hand-offs were not where the CPU went.
 //     Flushing after every batch instead of once per tick: 6.8 calls per reply and 221 µs redis-server.
 //   - `make bench-redis` (XADD, ratio to redis-benchmark -P 1 in the same run, 1 / 16 / 64 callers):
 //     one round trip each (A) 42 / 46 / 34 %, (B) 66 / 48 / 52 %; auto-pipelined (A) 58 / 64 / 120 %,
