@@ -57,18 +57,8 @@ cpu_us_per_request() {  # ticks-before ticks-after requests
     awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN{ if (n > 0) printf "%.0f", (b - a) * 1000000 / hz / n; else print "-" }'
 }
 
-# (a) the bare handler
-"$bin/ingress-bench" trivial 18101 & pids+=($!)
-wait_for_port 18101
-measure 18101 -d3s -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18101" -- "$signature" "$timestamp" 1000000000 > /dev/null
-t0="$(cpu_ticks "${pids[-1]}")"
-read -r a_rps a_p50 a_p99 a_ok < <(measure 18101 -s Benchmarks/wrk/plaintext.lua "http://127.0.0.1:18101" -- "$signature" "$timestamp" 2000000000)
-a_cpu="$(cpu_us_per_request "$t0" "$(cpu_ticks "${pids[-1]}")" "$a_ok")"
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
-
-# INGRESS_BIND_NONCE=false: wrk replays one signed URL with many bodies, which the ingress otherwise refuses
-# (403) as a replayed URL.
-# (a1), (a2): what any handler of a push pays on top of (a): reading the body, then waiting for Redis once.
+# (a) a bare handler; (a1), (a2): what any handler of a push pays on top of it: reading the body, then
+# waiting for Redis once.
 bare_cpu() {  # port mode [args...] -> "rps p50 p99 ok cpu"
     local port="$1"; shift
     "$bin/ingress-bench" "$@" & pids+=($!)
@@ -80,9 +70,12 @@ bare_cpu() {  # port mode [args...] -> "rps p50 p99 ok cpu"
     echo "$rps $p50 $p99 $ok $(cpu_us_per_request "$t0" "$(cpu_ticks "${pids[-1]}")" "$ok")"
     kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 }
+read -r a_rps a_p50 a_p99 a_ok a_cpu < <(bare_cpu 18101 trivial 18101)
 read -r a1_rps a1_p50 a1_p99 a1_ok a1_cpu < <(bare_cpu 18105 bare-body 18105)
 read -r a2_rps a2_p50 a2_p99 a2_ok a2_cpu < <(bare_cpu 18106 bare-redis 18106 "redis://127.0.0.1:${REDIS_PORT}/0")
 
+# INGRESS_BIND_NONCE=false: wrk replays one signed URL with many bodies, which the ingress otherwise refuses
+# (403) as a replayed URL.
 run_ingress() {  # appid port [aes key]
     env WECHAT_TOKEN="$token" WECHAT_APPID="$1" REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" INGRESS_HOST=127.0.0.1 \
         INGRESS_PORT="$2" INGRESS_SPOOL_DIR="$work/spool-$1" LOG_LEVEL=error INGRESS_BIND_NONCE=false ${3:+WECHAT_AES_KEY=$3} "$bin/ingress" &

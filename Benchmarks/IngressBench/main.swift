@@ -24,32 +24,15 @@ struct IngressBench {
         let arguments = CommandLine.arguments
         switch arguments.dropFirst().first {
         case "trivial" where arguments.count == 3:
-            // The ingress's executor (RELAY_TASK_EXECUTOR), so the baseline differs from it only in the handler.
-            EventLoopTaskExecutor.installUnlessDisabled()
-            let router = Router()
-            router.post("/wechat") { _, _ in "success" }
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(arguments[2]) ?? 8099)))
-            try await app.runService()
+            try await serveBare(port: arguments[2]) { _ in }
         case "bare-body" where arguments.count == 3:
-            EventLoopTaskExecutor.installUnlessDisabled()
-            let router = Router()
-            router.post("/wechat") { request, _ -> String in
-                _ = try await request.body.collect(upTo: 64 * 1024)
-                return "success"
-            }
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(arguments[2]) ?? 8099)))
-            try await app.runService()
+            try await serveBare(port: arguments[2]) { request in _ = try await request.body.collect(upTo: 64 * 1024) }
         case "bare-redis" where arguments.count == 4:
-            EventLoopTaskExecutor.installUnlessDisabled()
             let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[3])))
-            let router = Router()
-            router.post("/wechat") { request, _ -> String in
+            try await serveBare(port: arguments[2]) { request in
                 _ = try await request.body.collect(upTo: 64 * 1024)
                 try await redis.send("PING")
-                return "success"
             }
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(arguments[2]) ?? 8099)))
-            try await app.runService()
         case "safe-requests" where arguments.count == 7:
             let count = Int(arguments[2]) ?? 0
             let crypto = try WeChatMessageCrypto(appID: arguments[3], encodingAESKey: arguments[4])
@@ -78,6 +61,20 @@ struct IngressBench {
             exit(2)
         }
     }
+}
+
+/// A bare Hummingbird 2 server on 127.0.0.1:`port` (on the ingress's executor: event loops unless
+/// RELAY_TASK_EXECUTOR=swift, so the baselines differ from the ingress only in the handler) that runs
+/// `work` for each POST /wechat and answers `success`.
+func serveBare(port: String, work: @escaping @Sendable (Request) async throws -> Void) async throws {
+    EventLoopTaskExecutor.installUnlessDisabled()
+    let router = Router()
+    router.post("/wechat") { request, _ -> String in
+        try await work(request)
+        return "success"
+    }
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(port) ?? 8099)))
+    try await app.runService()
 }
 
 /// Writes bytes to standard output with write(2), which needs no shared C `FILE*`.

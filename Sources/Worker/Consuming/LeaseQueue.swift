@@ -156,7 +156,7 @@ struct LeaseQueue: Sendable {
             ]
             arguments += deadLetter.arguments(user: lease.user, record: lease.record)
             reply = try await redis.run(
-                LeaseScripts.complete,
+                LeaseScripts.deadLetter,
                 keys: [
                     RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.ready), RedisArgument(keys.backlog), RedisArgument(keys.wake),
                     RedisArgument(keys.userQueue(lease.user)), RedisArgument(keys.stalls), RedisArgument(keys.failing), RedisArgument(keys.deadLetters),

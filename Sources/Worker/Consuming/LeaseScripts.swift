@@ -124,18 +124,17 @@ enum LeaseScripts {
         end
         """
 
-    /// COMPLETE as a script of its own (``completeFunction``). KEYS: 1 owner, 2 deadline, 3 ready, 4 backlog,
-    /// 5 wake, 6 the user's queue, 7 stalls, 8 failing, 9 dead letters, 10 active users, 11 seq. ARGV: 1 user,
-    /// 2 token, 3 `1` when the slot goes on (not shutting down), 4 lease ms, 5 dead-letter MAXLEN or ''
-    /// (not a dead letter), 6 a sent marker to write or '', 7 its TTL s, 8 the head being completed,
-    /// 9 consumer name, 10 user queue prefix, 11… dead-letter fields.
-    static let complete = RedisScript(
+    /// DEAD-LETTER: COMPLETE (``completeFunction``) of a head that is dead-lettered, as a script of its own
+    /// (replied heads complete through ``steps``). KEYS: 1 owner, 2 deadline, 3 ready, 4 backlog, 5 wake,
+    /// 6 the user's queue, 7 stalls, 8 failing, 9 dead letters, 10 active users, 11 seq. ARGV: 1 user,
+    /// 2 token, 3 `1` when the slot goes on (not shutting down), 4 lease ms, 5 dead-letter MAXLEN, 6 a sent
+    /// marker to write or '', 7 its TTL s, 8 the head being completed, 9 consumer name, 10 user queue
+    /// prefix, 11… dead-letter fields.
+    static let deadLetter = RedisScript(
         QueueLua.now + "\n" + QueueLua.signal + "\n" + grant + "\n" + completeFunction + "\n"
             + """
-            local deadLetter = nil
-            if ARGV[5] ~= '' then deadLetter = {ARGV[5], unpack(ARGV, 11)} end
             return completeStep(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11],
-              ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], '1', deadLetter)
+              ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], '1', {ARGV[5], unpack(ARGV, 11)})
             """
     )
 
