@@ -25,11 +25,13 @@ machine="$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpui
 fill='
 import sys
 text = sys.stdin.read()
-keys = ["started", "machine", "load_before", "load_after", "redis", "ingress", "worker", "e2e"]
+keys = ["started", "machine", "load_before", "load_after", "redis", "ingress", "worker", "e2e", "floors"]
 for key, value in zip(keys, sys.argv[1:]):
     text = text.replace("{{" + key + "}}", value.strip())
 sys.stdout.write(text)
 '
-python3 -c "$fill" "$started" "$machine" "$load_before" "$load_after" "$(report redis)" "$(report ingress)" "$(report worker)" "$(report e2e)" \
+# Issue 17's goals against the floors the bare parts of this run put under them (scripts/bench-floors.py).
+floors="$(python3 scripts/bench-floors.py <(report ingress) <(report worker) <(report e2e))"
+python3 -c "$fill" "$started" "$machine" "$load_before" "$load_after" "$(report redis)" "$(report ingress)" "$(report worker)" "$(report e2e)" "$floors" \
     < Benchmarks/BENCHMARKS.template.md > BENCHMARKS.md
 echo "bench: BENCHMARKS.md rewritten ($started)"

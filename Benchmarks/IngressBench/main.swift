@@ -7,7 +7,10 @@
 //       the same, reading the request's body first (as any handler of a push must)
 //   ingress-bench bare-redis PORT REDIS_URL
 //       the same, then one Redis round trip (`PING`) through the services' Redis client before it answers:
-//       the floor of a server that makes a push durable before answering
+//       the floor of a server that waits for Redis before answering
+//   ingress-bench bare-durable PORT REDIS_URL
+//       the same, but the round trip stores the body (`RPUSH bench:durable <body>`, the append-only file on):
+//       the floor of a server that makes a push durable before answering, and redis-server's floor per push
 //   ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP > file
 //       COUNT distinct safe-mode pushes (distinct MsgIds), one per line: `<query>\t<body>`, for wrk to replay
 
@@ -33,6 +36,12 @@ struct IngressBench {
                 _ = try await request.body.collect(upTo: 64 * 1024)
                 try await redis.send("PING")
             }
+        case "bare-durable" where arguments.count == 4:
+            let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[3])))
+            try await serveBare(port: arguments[2]) { request in
+                let body = try await request.body.collect(upTo: 64 * 1024)
+                try await redis.send("RPUSH", "bench:durable", RedisArgument(bytes: Array(body.readableBytesView)))
+            }
         case "safe-requests" where arguments.count == 7:
             let count = Int(arguments[2]) ?? 0
             let crypto = try WeChatMessageCrypto(appID: arguments[3], encodingAESKey: arguments[4])
@@ -57,7 +66,7 @@ struct IngressBench {
             }
             writeOut(output)
         default:
-            print("usage: ingress-bench trivial|bare-body PORT | ingress-bench bare-redis PORT REDIS_URL | ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP")
+            print("usage: ingress-bench trivial|bare-body PORT | ingress-bench bare-redis|bare-durable PORT REDIS_URL | ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP")
             exit(2)
         }
     }
