@@ -2,7 +2,9 @@
 # make bench-e2e: the whole pipeline under `wxsim load`: POST to the ingress (safe mode) → the users' queues in Redis →
 #   2 worker processes → the fake WeChat API (`wxsim api`, 0 ms latency), timed from each POST to the
 #   matching customer-service call. Baseline in the same run: the same load generator POSTing to a bare
-#   Hummingbird handler that only answers `success` (its ceiling on this machine).
+#   Hummingbird handler that only answers `success` (its ceiling on this machine). Floor in the same run: the
+#   bare pipeline, the same generator → a bare handler storing each push in a Redis stream → one
+#   `bare-worker` (XREADGROUP → POST → XACK) → the fake API, paced and as fast as possible.
 # Everything (wxsim, ingress, workers, redis-server, fake API) shares this machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,7 @@ burst_count="${BENCH_E2E_BURST:-30000}"
 
 # BENCH_BIN_DIR: measure binaries built elsewhere (an A/B against an older build) instead of building here.
 if [ -n "${BENCH_BIN_DIR:-}" ]; then bin="$BENCH_BIN_DIR"; else
-    for product in ingress worker wxsim ingress-bench; do swift build -c release ${SWIFT_BUILD_FLAGS:-} --product "$product"; done
+    for product in ingress worker wxsim ingress-bench bare-worker; do swift build -c release ${SWIFT_BUILD_FLAGS:-} --product "$product"; done
     bin="$(swift build -c release ${SWIFT_BUILD_FLAGS:-} --show-bin-path)"
 fi
 work="$(mktemp -d /tmp/relay-bench-e2e.XXXXXX)"
@@ -41,11 +43,43 @@ for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$bare_p
 "$bin/wxsim" load --to "http://127.0.0.1:$bare_port/wechat" --post-only --rate 0 --count "$burst_count" --users 1000 --json "$work/bare.json" > /dev/null 2>"$work/bare.err"
 kill -TERM "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
 
-# The product: fake API, ingress (safe mode), two workers.
+# The fake API, for the bare pipeline and the product.
 export WECHAT_TOKEN=demo-token WECHAT_APPID=wxbenche2e000000 WECHAT_APPSECRET=demo-secret WECHAT_AES_KEY="$aes_key"
 export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0" LOG_LEVEL=error
 "$bin/wxsim" api --quiet --port "$api_port" & pids+=($!); api_pid=$!
 wait_for "http://127.0.0.1:$api_port/wxsim/replies"
+
+# The floor: the bare pipeline. What the least a message needs (one HTTP request in, one durable write, one
+# HTTP call out) costs on the same libraries: no signature, XML, dedup, order, lease or allowance.
+bare_stream="bench:bare-pipeline"
+"$bin/ingress-bench" bare-durable "$bare_port" "$REDIS_URL" "$bare_stream" & pids+=($!); bare_pid=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$bare_port/wechat" && break; sleep 0.1; done
+"$bin/bare-worker" "$REDIS_URL" "http://127.0.0.1:$api_port" "$WECHAT_APPID" "$WECHAT_APPSECRET" "$bare_stream" \
+    $(( 2000 + 1 + paced_count + burst_count )) 64 > "$work/bare-worker.out" 2>&1 & pids+=($!); bare_worker_pid=$!
+bare_drained() {  # every entry of the stream read and acknowledged (waits at most 120 s)
+    for _ in $(seq 1 600); do
+        [ "$(redis-cli -p "$REDIS_PORT" xinfo groups "$bare_stream" 2>/dev/null | awk 'p == "pending" {pe = $0} p == "lag" {lag = $0} {p = $0} END {print (pe == "0" && lag == "0") ? "yes" : "no"}')" = yes ] && return 0
+        sleep 0.2
+    done
+    echo "bench-e2e: the bare pipeline did not drain" >&2; return 1
+}
+bare_run() {  # name args...: CPU µs per message of the bare handler, bare-worker and redis-server
+    local name="$1"; shift
+    local h0 w0 r0 n
+    h0="$(cpu_ticks "$bare_pid")"; w0="$(cpu_ticks "$bare_worker_pid")"; r0="$(cpu_ticks "$REDIS_PID")"
+    "$bin/wxsim" load --to "http://127.0.0.1:$bare_port/wechat" --post-only "$@" --json "$work/$name.json" > /dev/null 2> "$work/$name.err"
+    bare_drained
+    n="$(field "$work/$name.json" accepted)"
+    awk -v h="$(( $(cpu_ticks "$bare_pid") - h0 ))" -v w="$(( $(cpu_ticks "$bare_worker_pid") - w0 ))" -v r="$(( $(cpu_ticks "$REDIS_PID") - r0 ))" \
+        -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { k = 1000000 / hz / n; printf "%.0f %.0f %.0f %.0f\n", h * k, w * k, r * k, (h + w + r) * k }' > "$work/$name.split"
+}
+"$bin/wxsim" load --to "http://127.0.0.1:$bare_port/wechat" --post-only --rate 0 --count 2000 --users 100 > /dev/null 2>&1
+bare_drained
+bare_run bare-paced --rate "$rate" --count "$paced_count" --users 1000
+bare_run bare-burst --rate 0 --count "$burst_count" --users 1000
+kill -TERM "$bare_pid" "$bare_worker_pid"; wait "$bare_pid" "$bare_worker_pid" 2>/dev/null || true
+
+# The product: ingress (safe mode), two workers.
 INGRESS_HOST=127.0.0.1 INGRESS_PORT="$ingress_port" INGRESS_SPOOL_DIR="$work/spool" "$bin/ingress" & pids+=($!); ingress_pid=$!
 for n in 1 2; do
     WECHAT_API_BASE="http://127.0.0.1:$api_port" WORKER_CONCURRENCY=64 WORKER_METRICS_PORT=off "$bin/worker" & pids+=($!)
@@ -120,3 +154,13 @@ echo "Thread sleeps are voluntary context switches (a thread waited: each hand-o
 echo
 echo "- Goals (issue 17): services ≤ 250 µs/message at full load: **$(verdict "$(cat "$work/burst.cpu")" 250 le)** ($(cat "$work/burst.cpu")); ≤ 350 µs/message at a steady ${rate}/s: **$(verdict "$(cat "$work/paced.cpu")" 350 le)** ($(cat "$work/paced.cpu"))."
 echo "- Service CPU is ingress + both workers + redis-server, per message, from /proc; the fake API's and the generator's (wxsim load: signing, AES, HTTP) are apart. On $(nproc) cores, replies/s cannot exceed $(nproc) s of CPU per second ÷ the sum of the three."
+echo
+echo "The floor, measured in the same run: the bare pipeline (the same generator → \`ingress-bench bare-durable\`, a bare handler that stores each push in a Redis stream before it answers → one \`bare-worker\`, XREADGROUP → POST through the same \`WeChatAPIClient\` → XACK → the fake API; plaintext pushes, nothing parsed), CPU µs per message:"
+echo
+echo "| run | sent/s | bare handler | bare worker | redis-server | together |"
+echo "|---|---:|---:|---:|---:|---:|"
+for name in bare-paced bare-burst; do
+    read -r h w r t < "$work/$name.split"
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$([ "$name" = bare-paced ] && echo "bare pipeline, paced ${rate}/s" || echo "bare pipeline, as fast as possible")" \
+        "$(field "$work/$name.json" achievedRate)" "$h" "$w" "$r" "$t"
+done

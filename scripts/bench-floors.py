@@ -57,15 +57,14 @@ def main():
     worker_process, worker_redis, worker_total = (number(ours[i]) for i in (3, 4, 5))
 
     # End to end: services per message by process (the second table), the fake API and generator (the first).
-    paced = row(e2e, "paced", after="run")
     burst = row(e2e, "as fast as possible", after="run")
     replies = number(burst[3])
     others = number(burst[11]) + number(burst[12])  # fake API + generator, per message
     services_paced = number(row(e2e, "paced, 1000/s")[4])
     services_burst = number(row(e2e, "as fast as possible", after="paced, 1000/s")[4])
-    del paced
-
-    floor = durable_server + durable_redis + loop_total
+    # The bare pipeline (generator → bare handler storing the push → bare-worker → fake API): the floor.
+    floor_paced = number(row(e2e, "bare pipeline, paced")[5])
+    floor = number(row(e2e, "bare pipeline, as fast as possible")[5])
     cores = 2.0
     ceiling_free_services = cores * 1e6 / others
     ceiling_floor = cores * 1e6 / (others + floor)
@@ -83,16 +82,16 @@ def main():
     lines = [
         "| goal | this run | floor measured in this run | what the floor is | verdict |",
         "| --- | ---: | ---: | --- | --- |",
-        f"| services ≤ 250 µs/message at full load | {f(services_burst)} | {f(floor)} | (a3) server {f(durable_server)} + its redis-server {f(durable_redis)} + the bare worker loop {f(loop_total)} | {verdict(services_burst, 250, floor)} |",
-        f"| services ≤ 350 µs/message at a steady 1 000/s | {f(services_paced)} | {f(floor)} | the same parts, at full load | {verdict(services_paced, 350, floor)} |",
+        f"| services ≤ 250 µs/message at full load | {f(services_burst)} | {f(floor)} | the bare pipeline as fast as possible (End to end, last table) | {verdict(services_burst, 250, floor)} |",
+        f"| services ≤ 350 µs/message at a steady 1 000/s | {f(services_paced)} | {f(floor_paced)} | the bare pipeline at 1 000/s | {verdict(services_paced, 350, floor_paced)} |",
         f"| ingress ≤ +15 µs over (a), plaintext | +{f(plain_over)} | +{f(durable_server - bare)} | (a3) over (a): reading the body and storing it in Redis | {verdict(plain_over, 15, durable_server - bare)} |",
         f"| ingress ≤ +22 µs over (a), safe mode | +{f(safe_over)} | +{f(durable_server - bare)} | the same (safe mode's decryption comes on top) | {verdict(safe_over, 22, durable_server - bare)} |",
         f"| redis-server ≤ 10 µs per enqueued message | {f(enqueue_redis)} | {f(durable_redis)} | one `RPUSH` of the push per request, append-only file on (a3) | {verdict(enqueue_redis, 10, durable_redis)} |",
         f"| worker ≤ 1.5× the bare loop (process + redis-server) | {worker_total / loop_total:.2f}× | 1.00× | the bare loop itself ({f(loop_process)} + {f(loop_redis)} µs) | {verdict(worker_total / loop_total, 1.5, 1.0)} |",
-        f"| ≥ 3 000 replies/s end to end | {f(replies)}/s | ≤ {f(ceiling_floor)}/s | {cores:.0f} cores ÷ (generator + fake API {f(others)} µs + the services' floor {f(floor)} µs); {f(ceiling_free_services)}/s if the services cost nothing | {'**met**' if replies >= 3000 else ('**not met; the goal is above the ceiling**' if ceiling_floor < 3000 else '**not met; below the ceiling**')} |",
+        f"| ≥ 3 000 replies/s end to end | {f(replies)}/s | ≤ {f(ceiling_floor)}/s | {cores:.0f} cores ÷ (generator + fake API {f(others)} µs + the bare pipeline {f(floor)} µs); {f(ceiling_free_services)}/s if the services cost nothing | {'**met**' if replies >= 3000 else ('**not met; the goal is above the ceiling**' if ceiling_floor < 3000 else '**not met; below the ceiling**')} |",
         "",
-        f"- **The services' floor** is what the bare parts cost in this run: a bare Hummingbird handler that stores the push in Redis before it answers (`ingress-bench bare-durable`, row (a3)) and the bare worker loop (`bare-worker`: `XREADGROUP`, one POST per message through the same `WeChatAPIClient` on AsyncHTTPClient, `XACK`). They are the libraries this design is built on (Hummingbird, AsyncHTTPClient, the Redis client) doing the least a push needs — one HTTP request in, one durable write, one HTTP call out — with no signature, XML, dedup, order, lease or allowance. Our services cost {services_burst / floor:.1f}× that floor at full load and {services_paced / floor:.1f}× at 1 000/s (at a steady rate each wake-up carries fewer messages, so the parts cost more per message than at full load: the floor there is at least this one).",
-        f"- **Our own work over the floor** at full load is {f(services_burst - floor)} µs per message; the worker over its bare loop {f(worker_total - loop_total)} µs (process {worker_process - loop_process:+.0f}, redis-server {worker_redis - loop_redis:+.0f}: the per-user order, leases, sent markers and allowance run as Lua inside Redis); the ingress over (a3) {plain_over - (durable_server - bare):+.0f} µs plaintext, {safe_over - (durable_server - bare):+.0f} µs safe mode.",
+        f"- **The services' floor** is the bare pipeline of the same run, under the same generator: a bare Hummingbird handler that stores each push in a Redis stream before it answers (`ingress-bench bare-durable`), redis-server, and one `bare-worker` (`XREADGROUP`, one POST per message through the same `WeChatAPIClient` on AsyncHTTPClient, `XACK`). It is the libraries this design is built on (Hummingbird, AsyncHTTPClient, our Redis client) doing the least a message needs — one HTTP request in, one durable write, one HTTP call out — with no signature, XML, dedup, order, lease or allowance. Our services cost {services_burst / floor:.1f}× that floor at full load and {services_paced / floor_paced:.1f}× at 1 000/s.",
+        f"- **Our own work over the floor** is {f(services_burst - floor)} µs per message at full load and {f(services_paced - floor_paced)} at 1 000/s; the worker over its bare loop {f(worker_total - loop_total)} µs (process {worker_process - loop_process:+.0f}, redis-server {worker_redis - loop_redis:+.0f}: the per-user order, leases, sent markers and allowance run as Lua inside Redis); the ingress over (a3) {plain_over - (durable_server - bare):+.0f} µs plaintext, {safe_over - (durable_server - bare):+.0f} µs safe mode.",
         f"- **What would go lower** than this floor is another HTTP stack on both sides, not another design of ours: the floor is Hummingbird's request path ({f(bare)} µs per request for a handler that does nothing, (a)) and AsyncHTTPClient's call ({f(loop_process)} µs per reply in the bare loop). A leaner server and client written on SwiftNIO's HTTP/1 pipeline directly would lower both; the product uses the ecosystem's libraries by design.",
         f"- **Replies per second** on 2 cores cannot exceed 2 s of CPU per second ÷ everything each message costs on them; the load generator (`wxsim load`: signing, AES, HTTP) and the fake API alone take {f(others)} µs per message here, so even services that cost nothing would reach {f(ceiling_free_services)}/s.",
     ]

@@ -15,6 +15,8 @@ import Foundation
 /// `/cgi-bin/message/custom/send` concurrently with one access_token fetched at start, then `XACK` the
 /// batch in one command. No per-user order, no leases, no sent markers, no retries, no reply allowance:
 /// everything the worker adds is what the comparison prices. Waits for SIGTERM after COUNT replies.
+/// An entry with a `raw` field instead of `body` (a push as `ingress-bench bare-durable` stored it, unparsed:
+/// the bare pipeline of `make bench-e2e`) is answered to one fixed user, so that pipeline parses nothing.
 @main
 struct BareWorker {
     static func main() async throws {
@@ -43,8 +45,13 @@ struct BareWorker {
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for entry in entries {
                     group.addTask {
-                        guard let body = entry.fields["body"], let envelope = try? MessageEnvelope(decoding: body) else { return false }
-                        let message = CustomerServiceMessage(toUser: envelope.message.fromUserName, content: .text("bare \(envelope.dedupKey.prefix(8))"))
+                        let message: CustomerServiceMessage
+                        if entry.fields["raw"] != nil {
+                            message = CustomerServiceMessage(toUser: "oBarePipeline", content: .text("bare \(entry.id)"))
+                        } else {
+                            guard let body = entry.fields["body"], let envelope = try? MessageEnvelope(decoding: body) else { return false }
+                            message = CustomerServiceMessage(toUser: envelope.message.fromUserName, content: .text("bare \(envelope.dedupKey.prefix(8))"))
+                        }
                         do {
                             try await api.post(path: "/cgi-bin/message/custom/send", accessToken: token, body: message.jsonBody())
                             return true

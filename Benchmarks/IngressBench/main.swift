@@ -8,9 +8,11 @@
 //   ingress-bench bare-redis PORT REDIS_URL
 //       the same, then one Redis round trip (`PING`) through the services' Redis client before it answers:
 //       the floor of a server that waits for Redis before answering
-//   ingress-bench bare-durable PORT REDIS_URL
+//   ingress-bench bare-durable PORT REDIS_URL [STREAM]
 //       the same, but the round trip stores the body (`RPUSH bench:durable <body>`, the append-only file on):
-//       the floor of a server that makes a push durable before answering, and redis-server's floor per push
+//       the floor of a server that makes a push durable before answering, and redis-server's floor per push;
+//       with STREAM, `XADD STREAM * raw <body>` instead, for `bare-worker` to reply to (the bare pipeline of
+//       `make bench-e2e`)
 //   ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP > file
 //       COUNT distinct safe-mode pushes (distinct MsgIds), one per line: `<query>\t<body>`, for wrk to replay
 
@@ -36,11 +38,16 @@ struct IngressBench {
                 _ = try await request.body.collect(upTo: 64 * 1024)
                 try await redis.send("PING")
             }
-        case "bare-durable" where arguments.count == 4:
+        case "bare-durable" where arguments.count == 4 || arguments.count == 5:
             let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[3])))
+            let stream = arguments.count == 5 ? RedisArgument(arguments[4]) : nil
             try await serveBare(port: arguments[2]) { request in
-                let body = try await request.body.collect(upTo: 64 * 1024)
-                try await redis.send("RPUSH", "bench:durable", RedisArgument(bytes: Array(body.readableBytesView)))
+                let body = RedisArgument(bytes: Array(try await request.body.collect(upTo: 64 * 1024).readableBytesView))
+                if let stream {
+                    try await redis.send("XADD", stream, "*", "raw", body)
+                } else {
+                    try await redis.send("RPUSH", "bench:durable", body)
+                }
             }
         case "safe-requests" where arguments.count == 7:
             let count = Int(arguments[2]) ?? 0
@@ -66,7 +73,7 @@ struct IngressBench {
             }
             writeOut(output)
         default:
-            print("usage: ingress-bench trivial|bare-body PORT | ingress-bench bare-redis|bare-durable PORT REDIS_URL | ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP")
+            print("usage: ingress-bench trivial|bare-body PORT | ingress-bench bare-redis|bare-durable PORT REDIS_URL [STREAM] | ingress-bench safe-requests COUNT APPID AES_KEY TOKEN TIMESTAMP")
             exit(2)
         }
     }
