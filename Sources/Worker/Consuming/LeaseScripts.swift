@@ -53,23 +53,37 @@ enum LeaseScripts {
 
     /// `beginStep(owner, deadline, sent, sending, window, user, token, leaseMs, ttl, spendIt, w, at, length,
     /// allowance, lifetime)`: BEGIN-SEND, right before a reply goes to WeChat. Opens window `w` of the
-    /// user's reply windows first when given (`''`: none; a fact about the user, applied whatever the
-    /// lease), then, fenced by the lease: extends it (a send always starts with a full lease ahead of it),
+    /// user's reply windows when given (`''`: none; a fact about the user, written whatever the lease;
+    /// the windows are read once and written once for opening and spending, ``ReachScripts/windowsFunctions``),
+    /// then, fenced by the lease: extends it (a send always starts with a full lease ahead of it),
     /// answers `{2, {}}` when the sent marker exists (already sent: skip), else writes the sending marker
     /// (TTL `ttl` s) and answers `{permission, spend answer or {}}`: 1 send, 3 send, but another lease began
     /// this reply and recorded no outcome. Fenced: `{0, {}}`. With `spendIt` = `1`, one message of the
     /// allowance is spent when the send may go (``ReachScripts`` `spend`).
     static let beginFunction = """
         local function beginStep(owner, deadline, sent, sending, window, user, token, leaseMs, ttl, spendIt, w, at, length, allowance, lifetime)
-          if w ~= '' then open(window, w, at, length, allowance, lifetime) end
-          if redis.call('HGET', owner, user) ~= token then return {0, {}} end
-          redis.call('ZADD', deadline, 'XX', now + tonumber(leaseMs), user)
-          if redis.call('EXISTS', sent) == 1 then return {2, {}} end
-          local previous = redis.call('SET', sending, token, 'EX', ttl, 'GET')
-          local permission = 1
-          if previous and previous ~= token then permission = 3 end
-          if spendIt == '1' then return {permission, spend(window)} end
-          return {permission, {}}
+          local win
+          if w == 'm' or w == 'e' or spendIt == '1' then
+            win = windows(window)
+            openIn(win, w, at, length, allowance, lifetime)
+          end
+          local permission
+          if redis.call('HGET', owner, user) ~= token then
+            permission = 0
+          else
+            redis.call('ZADD', deadline, 'XX', now + tonumber(leaseMs), user)
+            if redis.call('EXISTS', sent) == 1 then
+              permission = 2
+            else
+              local previous = redis.call('SET', sending, token, 'EX', ttl, 'GET')
+              permission = 1
+              if previous and previous ~= token then permission = 3 end
+            end
+          end
+          local spent = {}
+          if spendIt == '1' and (permission == 1 or permission == 3) then spent = spendIn(win) end
+          if win then save(win) end
+          return {permission, spent}
         end
         """
 
