@@ -74,6 +74,7 @@ struct AccountWorker: Sendable {
         }
         var queue = LeaseQueue(redis: redis, keys: keys, consumer: shared.consumerName, leaseDuration: settings.claimIdle)
         queue.deadLetterMaximumLength = settings.deadLetterMaximumLength
+        queue.fairSlice = settings.fairSlice
         queue = queue.batched()
         let reachKeys = ReachKeys(appID: account.appID)
         let reachMetrics = ReachMetrics(registry: metrics.registry)

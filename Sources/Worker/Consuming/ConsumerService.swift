@@ -9,9 +9,10 @@ import Shared
 ///
 /// - takes due users with one script call for all free slots (``LeaseQueue/take(count:)``); when none is
 ///   due, waits on the wake-up list (`BLPOP`, at most 1 s or until the next retry is due);
-/// - a slot keeps its user for the next message only while no other user is due; otherwise it hands the
-///   user back and takes the user due longest in the same script call (round-robin), so one user's backlog
-///   holds one slot and never more, and a busy slot needs no separate take;
+/// - a slot keeps its user for the next message while its lease of the user is younger than
+///   `WORKER_FAIR_SLICE_MS` or no other user is due; otherwise it hands the user back and takes the user
+///   due longest in the same script call (round-robin), so one user's backlog holds one slot and never
+///   more, jumps the line for at most the slice, and a busy slot needs no separate take;
 /// - on graceful shutdown stops taking, lets in-flight messages finish up to `shutdownGrace`, then
 ///   cancels the rest and releases their users (head untouched) for other workers.
 ///

@@ -11,4 +11,7 @@ struct Lease: Sendable, Hashable {
     var record: QueueRecord
     /// When this head first failed (Unix ms), nil when it has not failed yet: the retry time budget runs from it.
     var failingSince: Int64?
+    /// When this process asked for the grant (at or before Redis made it): the fairness slice
+    /// (`WORKER_FAIR_SLICE_MS`) runs from it, and a lease kept for the user's next head keeps it.
+    var grantedAt: ContinuousClock.Instant
 }

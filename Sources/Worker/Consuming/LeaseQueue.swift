@@ -37,6 +37,9 @@ struct LeaseQueue: Sendable {
     let leaseDuration: Duration
     /// The dead-letter stream's `MAXLEN ~` (`WORKER_DEAD_LETTER_MAXLEN`).
     var deadLetterMaximumLength = 100_000
+    /// How long a slot may keep its user for the next head while other users are due (`WORKER_FAIR_SLICE_MS`),
+    /// counted from the lease's grant; zero: it keeps the user only when nobody else is due.
+    var fairSlice: Duration = .zero
     /// Group commit of the slots' begin-sends and completes (``batched()``); nil: each step is a call of its own.
     private(set) var batcher: LeaseStepBatcher?
 
@@ -60,6 +63,7 @@ struct LeaseQueue: Sendable {
 
     /// Takes up to `count` users that are due, oldest first.
     func take(count: Int) async throws(RedisError) -> Grant {
+        let asked = ContinuousClock.now
         let reply = try await redis.run(
             LeaseScripts.take,
             keys: [RedisArgument(keys.ready), RedisArgument(keys.owner), RedisArgument(keys.deadline), RedisArgument(keys.leaseSequence), RedisArgument(keys.failing)],
@@ -74,7 +78,7 @@ struct LeaseQueue: Sendable {
                 throw .unexpectedReply("the take script answered a grant without user, token or head")
             }
             let failing = parts[index + 3].string.flatMap { Int64($0) }
-            leases.append(Lease(user: user, token: token, record: QueueRecord(bytes: head), failingSince: failing))
+            leases.append(Lease(user: user, token: token, record: QueueRecord(bytes: head), failingSince: failing, grantedAt: asked))
             index += 4
         }
         return Grant(leases: leases, nextDue: wait >= 0 ? .milliseconds(wait) : nil)
@@ -140,17 +144,19 @@ struct LeaseQueue: Sendable {
 
     /// Finishes the head: pops it (writing `deadLetter` first when given, and the sent marker of reply
     /// `sentIndex` of `dedupKey` in the same step); then, when `keepGoing`, keeps the lease for the user's
-    /// next message if no other user is due, else hands the user back to `ready` and takes the user due
-    /// longest for the same slot. In a batch with other slots' steps when the queue has a ``batcher``
+    /// next message if the lease is younger than ``fairSlice`` or no other user is due, else hands the user
+    /// back to `ready` and takes the user due longest for the same slot. In a batch with other slots' steps when the queue has a ``batcher``
     /// (never a dead letter: those are rare and carry fields of their own).
     func complete(
         _ lease: Lease, keepGoing: Bool, sentMarker: (dedupKey: String, index: Int)? = nil, deadLetter: DeadLetterFields? = nil
     ) async throws(RedisError) -> Completion {
         let sentKey = sentMarker.map { keys.sent($0.dedupKey, index: $0.index) } ?? ""
+        let asked = ContinuousClock.now
+        let goingOn: LeaseStep.GoingOn = !keepGoing ? .stop : asked - lease.grantedAt < fairSlice ? .keep : .fair
         let reply: RESPValue
         if let deadLetter {
             var arguments: [RedisArgument] = [
-                RedisArgument(lease.user), RedisArgument(lease.token), RedisArgument(keepGoing ? 1 : 0), leaseMilliseconds, RedisArgument(deadLetterMaximumLength),
+                RedisArgument(lease.user), RedisArgument(lease.token), RedisArgument(goingOn.rawValue), leaseMilliseconds, RedisArgument(deadLetterMaximumLength),
                 RedisArgument(sentKey), RedisArgument(Self.sentMarkerSeconds), RedisArgument(bytes: lease.record.bytes), RedisArgument(consumer),
                 RedisArgument(keys.userQueuePrefix),
             ]
@@ -165,15 +171,16 @@ struct LeaseQueue: Sendable {
                 arguments: arguments)
         } else {
             reply = try await run(
-                .complete(user: lease.user, token: lease.token, keepGoing: keepGoing, sentKey: sentKey, head: lease.record.bytes, failing: lease.failingSince != nil))
+                .complete(user: lease.user, token: lease.token, goingOn: goingOn, sentKey: sentKey, head: lease.record.bytes, failing: lease.failingSince != nil))
         }
         guard let parts = reply.array, let first = parts.first?.integer else { throw .unexpectedReply("the complete script answered \(reply)") }
         if first == 0 { return .fenced }
         guard parts.count > 1, let head = parts[1].bytes else { return .done(next: nil) }
         if parts.count >= 5, let user = parts[2].string, let token = parts[3].string {
-            return .done(next: Lease(user: user, token: token, record: QueueRecord(bytes: head), failingSince: parts[4].string.flatMap { Int64($0) }))
+            return .done(
+                next: Lease(user: user, token: token, record: QueueRecord(bytes: head), failingSince: parts[4].string.flatMap { Int64($0) }, grantedAt: asked))
         }
-        return .done(next: Lease(user: lease.user, token: lease.token, record: QueueRecord(bytes: head), failingSince: nil))
+        return .done(next: Lease(user: lease.user, token: lease.token, record: QueueRecord(bytes: head), failingSince: nil, grantedAt: lease.grantedAt))
     }
 
     /// Runs one begin-send or complete: through the ``batcher`` when there is one, else as a STEPS call of

@@ -53,23 +53,37 @@ enum LeaseScripts {
 
     /// `beginStep(owner, deadline, sent, sending, window, user, token, leaseMs, ttl, spendIt, w, at, length,
     /// allowance, lifetime)`: BEGIN-SEND, right before a reply goes to WeChat. Opens window `w` of the
-    /// user's reply windows first when given (`''`: none; a fact about the user, applied whatever the
-    /// lease), then, fenced by the lease: extends it (a send always starts with a full lease ahead of it),
+    /// user's reply windows when given (`''`: none; a fact about the user, written whatever the lease;
+    /// the windows are read once and written once for opening and spending, ``ReachScripts/windowsFunctions``),
+    /// then, fenced by the lease: extends it (a send always starts with a full lease ahead of it),
     /// answers `{2, {}}` when the sent marker exists (already sent: skip), else writes the sending marker
     /// (TTL `ttl` s) and answers `{permission, spend answer or {}}`: 1 send, 3 send, but another lease began
     /// this reply and recorded no outcome. Fenced: `{0, {}}`. With `spendIt` = `1`, one message of the
     /// allowance is spent when the send may go (``ReachScripts`` `spend`).
     static let beginFunction = """
         local function beginStep(owner, deadline, sent, sending, window, user, token, leaseMs, ttl, spendIt, w, at, length, allowance, lifetime)
-          if w ~= '' then open(window, w, at, length, allowance, lifetime) end
-          if redis.call('HGET', owner, user) ~= token then return {0, {}} end
-          redis.call('ZADD', deadline, 'XX', now + tonumber(leaseMs), user)
-          if redis.call('EXISTS', sent) == 1 then return {2, {}} end
-          local previous = redis.call('SET', sending, token, 'EX', ttl, 'GET')
-          local permission = 1
-          if previous and previous ~= token then permission = 3 end
-          if spendIt == '1' then return {permission, spend(window)} end
-          return {permission, {}}
+          local win
+          if w == 'm' or w == 'e' or spendIt == '1' then
+            win = windows(window)
+            openIn(win, w, at, length, allowance, lifetime)
+          end
+          local permission
+          if redis.call('HGET', owner, user) ~= token then
+            permission = 0
+          else
+            redis.call('ZADD', deadline, 'XX', now + tonumber(leaseMs), user)
+            if redis.call('EXISTS', sent) == 1 then
+              permission = 2
+            else
+              local previous = redis.call('SET', sending, token, 'EX', ttl, 'GET')
+              permission = 1
+              if previous and previous ~= token then permission = 3 end
+            end
+          end
+          local spent = {}
+          if spendIt == '1' and (permission == 1 or permission == 3) then spent = spendIn(win) end
+          if win then save(win) end
+          return {permission, spent}
         end
         """
 
@@ -81,10 +95,13 @@ enum LeaseScripts {
     ///
     /// The sent marker `sentKey` (`<unix ms> <consumer>`, read by `worker trace`; `''` for none) is written
     /// even when fenced (it records a fact). Idempotent: when the head popped is not `head` (a repeat after
-    /// a lost answer) it is put back and nothing else changes. When the slot goes on (`goingOn` = `1`), it
-    /// keeps the user for its next head if no other user is due, else hands the user back (to the end of
-    /// `ready`) and takes the user due longest, in the same step (one round trip per message instead of two).
-    /// Answers `{0}` fenced, `{1}` done, `{1, nextHead}` done and the same lease kept for the next head,
+    /// a lost answer) it is put back and nothing else changes. When the slot goes on fairly (`goingOn` = `1`),
+    /// it keeps the user for its next head if no other user is due, else hands the user back (to the end of
+    /// `ready`) and takes the user due longest, in the same step (one round trip per message instead of two);
+    /// within its fairness slice (`goingOn` = `2`, the slot's lease of the user is younger than
+    /// `WORKER_FAIR_SLICE_MS`) it keeps the user for its next head whoever is due. One `ZRANGEBYSCORE` answers
+    /// both whether anyone is due and whom the slot takes (read before the user goes back to `ready`, so
+    /// it is never the user itself). `0`: nothing more (shutting down). Answers `{0}` fenced, `{1}` done, `{1, nextHead}` done and the same lease kept for the next head,
     /// `{1, head, user, token, failingSince}` done and another user taken.
     static let completeFunction = """
         local function completeStep(owner, deadline, ready, backlog, wake, queue, stalls, failing, deadLetters, active, seq, user, token, goingOn, leaseMs, sentKey, ttl, head, consumer, queuePrefix, wasFailing, deadLetter)
@@ -102,8 +119,12 @@ enum LeaseScripts {
           redis.call('HDEL', stalls, user)
           if wasFailing ~= '0' then redis.call('HDEL', failing, user) end
           local nextHead = redis.call('LINDEX', queue, 0)
+          local due
+          if goingOn == '1' or (goingOn == '2' and not nextHead) then
+            due = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, 1)[1]
+          end
           if nextHead then
-            if goingOn == '1' and #redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, 1) == 0 then
+            if goingOn == '2' or (goingOn == '1' and not due) then
               redis.call('ZADD', deadline, now + tonumber(leaseMs), user)
               return {1, nextHead}
             end
@@ -114,11 +135,9 @@ enum LeaseScripts {
           end
           redis.call('HDEL', owner, user)
           redis.call('ZREM', deadline, user)
-          if goingOn == '1' then
-            for _, other in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, 1)) do
-              local otherHead, otherToken, otherFailing = grant(ready, owner, deadline, seq, failing, other, leaseMs, consumer, queuePrefix)
-              if otherHead then return {1, otherHead, other, otherToken, otherFailing} end
-            end
+          if due then
+            local otherHead, otherToken, otherFailing = grant(ready, owner, deadline, seq, failing, due, leaseMs, consumer, queuePrefix)
+            if otherHead then return {1, otherHead, due, otherToken, otherFailing} end
           end
           return {1}
         end
@@ -127,7 +146,7 @@ enum LeaseScripts {
     /// DEAD-LETTER: COMPLETE (``completeFunction``) of a head that is dead-lettered, as a script of its own
     /// (replied heads complete through ``steps``). KEYS: 1 owner, 2 deadline, 3 ready, 4 backlog, 5 wake,
     /// 6 the user's queue, 7 stalls, 8 failing, 9 dead letters, 10 active users, 11 seq. ARGV: 1 user,
-    /// 2 token, 3 `1` when the slot goes on (not shutting down), 4 lease ms, 5 dead-letter MAXLEN, 6 a sent
+    /// 2 token, 3 `goingOn` (`0` shutting down, `1` fair, `2` within the slice), 4 lease ms, 5 dead-letter MAXLEN, 6 a sent
     /// marker to write or '', 7 its TTL s, 8 the head being completed, 9 consumer name, 10 user queue
     /// prefix, 11… dead-letter fields.
     static let deadLetter = RedisScript(

@@ -13,18 +13,66 @@ enum ReachScripts {
         end
         """
 
-    /// `open(key, w, at, length, allowance, lifetime)`: opens window `w` (`m`, `e`, or `-` for none) at the
-    /// time the user acted (`at`, Unix ms) unless a later action of the user opened it already (a late or
-    /// replayed message never shortens a window). `observe(…)`: the same, answering the state.
+    /// The user's windows read once and written once, so a step that opens a window and spends from it
+    /// (``LeaseScripts/beginFunction``) pays one `HMGET` and one `HSET` instead of a read and a write each.
+    /// `windows(key)`: the fields, read (`HMGET`); `openIn(win, w, at, length, allowance, lifetime)`:
+    /// opens window `w` (`m`, `e`, or `-` for none) at the time the user acted (`at`, Unix ms) unless a
+    /// later action of the user opened it already (a late or replayed message never shortens a window);
+    /// `spendIn(win)`: takes one message of the allowance (see `spend` below); `save(win)`: writes what
+    /// changed (one `HSET`) and, when a window was observed, renews the key's lifetime.
+    static let windowsFunctions = """
+        local windowFields = {'mt', 'mu', 'ml', 'et', 'eu', 'el'}
+        local function windows(key)
+          local s = redis.call('HMGET', key, unpack(windowFields))
+          local win = {key = key, changed = {}}
+          for i, field in ipairs(windowFields) do win[field] = s[i] end
+          return win
+        end
+        local function openIn(win, w, at, length, allowance, lifetime)
+          if w == 'm' or w == 'e' then
+            local at = tonumber(at)
+            if at > tonumber(win[w .. 't'] or '-1') then
+              win[w .. 't'], win[w .. 'u'], win[w .. 'l'] = at, at + tonumber(length), tonumber(allowance)
+              win.changed[w .. 't'], win.changed[w .. 'u'], win.changed[w .. 'l'] = true, true, true
+            end
+            win.lifetime = lifetime
+          end
+        end
+        local function spendIn(win)
+          if not win.mu and not win.eu then return {'unknown'} end
+          local mu, ml, eu, el = tonumber(win.mu or '0'), tonumber(win.ml or '0'), tonumber(win.eu or '0'), tonumber(win.el or '0')
+          if eu > now and el > 0 then
+            win.el, win.changed.el = el - 1, true
+            return {'e'}
+          end
+          if mu > now and ml > 0 then
+            win.ml, win.changed.ml = ml - 1, true
+            return {'m'}
+          end
+          if eu > now or mu > now then return {'spent'} end
+          return {'closed'}
+        end
+        local function save(win)
+          local changes = {}
+          for _, field in ipairs(windowFields) do
+            if win.changed[field] then
+              changes[#changes + 1] = field
+              changes[#changes + 1] = win[field]
+            end
+          end
+          if #changes > 0 then redis.call('HSET', win.key, unpack(changes)) end
+          if win.lifetime then redis.call('PEXPIRE', win.key, tonumber(win.lifetime)) end
+        end
+        """
+
+    /// `open(key, w, at, length, allowance, lifetime)`: opens window `w` (``windowsFunctions`` `openIn`).
+    /// `observe(…)`: the same, answering the state.
     static let observeFunction = """
         local function open(key, w, at, length, allowance, lifetime)
           if w == 'm' or w == 'e' then
-            local at = tonumber(at)
-            local last = tonumber(redis.call('HGET', key, w .. 't') or '-1')
-            if at > last then
-              redis.call('HSET', key, w .. 't', at, w .. 'u', at + tonumber(length), w .. 'l', tonumber(allowance))
-            end
-            redis.call('PEXPIRE', key, tonumber(lifetime))
+            local win = windows(key)
+            openIn(win, w, at, length, allowance, lifetime)
+            save(win)
           end
         end
         local function observe(key, w, at, length, allowance, lifetime)
@@ -38,24 +86,15 @@ enum ReachScripts {
     /// `spent` (a window is open, its allowance used) or `closed`.
     static let spendFunction = """
         local function spend(key)
-          local s = redis.call('HMGET', key, 'mu', 'ml', 'eu', 'el')
-          if not s[1] and not s[3] then return {'unknown'} end
-          local mu, ml, eu, el = tonumber(s[1] or '0'), tonumber(s[2] or '0'), tonumber(s[3] or '0'), tonumber(s[4] or '0')
-          if eu > now and el > 0 then
-            redis.call('HINCRBY', key, 'el', -1)
-            return {'e'}
-          end
-          if mu > now and ml > 0 then
-            redis.call('HINCRBY', key, 'ml', -1)
-            return {'m'}
-          end
-          if eu > now or mu > now then return {'spent'} end
-          return {'closed'}
+          local win = windows(key)
+          local answer = spendIn(win)
+          save(win)
+          return answer
         end
         """
 
     /// Everything the observe and spend functions need, for scripts that embed them (``LeaseScripts/steps``).
-    static let functions = state + "\n" + observeFunction + "\n" + spendFunction
+    static let functions = state + "\n" + windowsFunctions + "\n" + observeFunction + "\n" + spendFunction
 
     /// OBSERVE. KEYS: 1 the user's windows. ARGV: 1 window (`m`, `e` or `-` for none), 2 when the user
     /// acted (Unix ms), 3 the window's length (ms), 4 its allowance, 5 the key's lifetime (ms). See

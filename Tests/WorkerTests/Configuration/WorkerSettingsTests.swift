@@ -27,4 +27,20 @@ import Testing
             (error as? ConfigurationError)?.variable == "WORKER_CONCURRENCY"
         }
     }
+
+    /// `WORKER_FAIR_SLICE_MS`: 20 ms unless set, `0` for strict turns; a bad value is one line naming the
+    /// variable and what it got.
+    @Test func theFairnessSliceIsWholeMilliseconds() throws {
+        #expect(try WorkerSettings(environment: [:]).fairSlice == .milliseconds(20))
+        #expect(try WorkerSettings(environment: ["WORKER_FAIR_SLICE_MS": "0"]).fairSlice == .zero)
+        #expect(try WorkerSettings(environment: ["WORKER_FAIR_SLICE_MS": "250"]).fairSlice == .milliseconds(250))
+        for bad in ["20ms", "-1", "fast", "600001"] {
+            #expect {
+                try WorkerSettings(environment: ["WORKER_FAIR_SLICE_MS": bad])
+            } throws: { error in
+                guard let error = error as? ConfigurationError else { return false }
+                return error.variable == "WORKER_FAIR_SLICE_MS" && error.description.contains("'\(bad)'") && !error.description.contains("\n")
+            }
+        }
+    }
 }

@@ -98,6 +98,78 @@ import Glibc
         #expect(try await InboundQueue(redis: redis, keys: keys).backlog() == 0)
     }
 
+    /// The fairness slice (`WORKER_FAIR_SLICE_MS`): within it a slot keeps its user for the next head
+    /// although another user is due (no new grant: the `seq` counter and the token stay), and hands over
+    /// once the user has nothing left; with a slice of 0 every head hands over while another user waits.
+    @Test(arguments: [0, 60_000]) func withinItsSliceASlotKeepsItsUserWhileOthersAreDue(sliceMilliseconds: Int) async throws {
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let appID = WorkerHarness.uniqueAppID()
+        let keys = QueueKeys(appID: appID)
+        try await WorkerHarness.enqueue(
+            (1...3).map { try WorkerHarness.text("x\($0)", from: "x", appID: appID) } + [try WorkerHarness.text("y1", from: "y", appID: appID)],
+            appID: appID, redis: redis)
+        var queue = LeaseQueue(redis: redis, keys: keys, consumer: "c", leaseDuration: .seconds(30)).batched()
+        queue.fairSlice = .milliseconds(sliceMilliseconds)
+        func grants() async throws -> Int { Int(try await redis.send("GET", RedisArgument(keys.leaseSequence)).string ?? "0") ?? 0 }
+        var lease = try #require(try await queue.take(count: 1).leases.first)
+        #expect(lease.user == "x")
+        var served: [String] = []
+        var tokens: Set<String> = [lease.token]
+        while true {
+            served.append(try MessageEnvelope(decoding: lease.record.envelope).message["Content"] ?? "")
+            guard case .done(let next) = try await queue.complete(lease, keepGoing: true) else {
+                Issue.record("fenced")
+                return
+            }
+            guard let next else { break }
+            tokens.insert(next.token)
+            lease = next
+        }
+        if sliceMilliseconds > 0 {
+            // y was due all along, yet x kept its one lease for x2 and x3; y was taken when x had nothing left.
+            #expect(served == ["x1", "x2", "x3", "y1"])
+            #expect(try await grants() == 2)
+            #expect(tokens.count == 2)
+        } else {
+            // Strict turns: x hands over after every head while another user is due.
+            #expect(served == ["x1", "y1", "x2", "x3"])
+            #expect(try await grants() == 3)
+            #expect(tokens.count == 3)
+        }
+        #expect(try await InboundQueue(redis: redis, keys: keys).backlog() == 0)
+    }
+
+    /// The same through a whole worker with one slot, `WORKER_FAIR_SLICE_MS` read from the environment:
+    /// with a slice each user's backlog goes in one run under one grant; with 0, the users take turns.
+    @Test(arguments: ["0", "60000"]) func aWorkersSlotTakesTurnsOnlyWithoutASlice(slice: String) async throws {
+        let appID = WorkerHarness.uniqueAppID()
+        let fake = FakeWeChatAPI(apps: [appID: WorkerHarness.secret])
+        try await fake.start()
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        try await WorkerHarness.enqueue(
+            (1...4).map { try WorkerHarness.text("a\($0)", from: "a", appID: appID) } + (1...4).map { try WorkerHarness.text("b\($0)", from: "b", appID: appID) },
+            appID: appID, redis: redis)
+        let worker = RunningWorker(try WorkerHarness.components(appID: appID, fake: fake, extra: ["WORKER_CONCURRENCY": "1", "WORKER_FAIR_SLICE_MS": slice]))
+        #expect(await WorkerHarness.eventually(seconds: 30) { fake.deliveredMessages.count == 8 })
+        await worker.stop()
+        await fake.stop()
+        let order = fake.deliveredMessages.compactMap { message -> String? in if case .text(let text) = message.content { return text } else { return nil } }
+        let users = order.map { String($0.prefix(1)) }
+        let switches = zip(users, users.dropFirst()).filter { $0 != $1 }.count
+        let grants = Int(try await redis.send("GET", RedisArgument(QueueKeys(appID: appID).leaseSequence)).string ?? "0") ?? 0
+        #expect(WorkerHarness.deliveredTexts(fake)["a"] == ["a1", "a2", "a3", "a4"])
+        #expect(WorkerHarness.deliveredTexts(fake)["b"] == ["b1", "b2", "b3", "b4"])
+        if slice == "0" {
+            #expect(switches == 7, "\(order)")
+            #expect(grants == 8)
+        } else {
+            #expect(switches == 1, "\(order)")
+            #expect(grants == 2)
+        }
+    }
+
     @Test func aRetryKeepsItsPlaceWhileOtherUsersGoOn() async throws {
         /// Fails the first attempt of "a1"; its next attempt waits until "b3" was delivered (for 30 s at
         /// most), which only happens if user b was served while a's retry waited.

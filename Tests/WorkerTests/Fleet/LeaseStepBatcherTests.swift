@@ -96,7 +96,7 @@ import Testing
         try await redis.send("DEL", RedisArgument(keys.userQueue("a")))
         try await redis.send("SET", RedisArgument(keys.userQueue("a")), "not a list")
         let answers = await queue.runSteps(
-            leases.map { .complete(user: $0.user, token: $0.token, keepGoing: false, sentKey: "", head: $0.record.bytes, failing: false) })
+            leases.map { .complete(user: $0.user, token: $0.token, goingOn: .stop, sentKey: "", head: $0.record.bytes, failing: false) })
         #expect(answers.count == 2)
         guard case .failure(let error) = answers[0] else {
             Issue.record("the broken step answered \(answers[0])")

@@ -46,6 +46,33 @@ import WeChatFake
         #expect(left == "0")
     }
 
+    /// The begin-send step reads the user's windows once and writes them once: a step that is fenced still
+    /// opens the message's window (a fact about the user) and renews its lifetime, but spends nothing; the
+    /// holder's step then spends one message of the window it finds open.
+    @Test func aFencedBeginSendOpensTheWindowButSpendsNothing() async throws {
+        let redis = try TestRedis.client()
+        defer { redis.close() }
+        let appID = WorkerHarness.uniqueAppID()
+        try await WorkerHarness.enqueue([try WorkerHarness.text("hi", from: "w", appID: appID)], appID: appID, redis: redis)
+        let queue = LeaseQueue(redis: redis, keys: QueueKeys(appID: appID), consumer: "c", leaseDuration: .seconds(30))
+        let lease = try #require(try await queue.take(count: 1).leases.first)
+        let tracker = ReachTracker(redis: redis, keys: ReachKeys(appID: appID))
+        let windowKey = RedisArgument(tracker.keys.window("w"))
+        let step = LeaseQueue.ReachStep(
+            windowKey: tracker.keys.window("w"), observe: tracker.observeArguments(try MessageEnvelope(decoding: lease.record.envelope).message), spend: true)
+        var stale = lease
+        stale.token = "0:gone"
+        let fenced = try await queue.begin(stale, index: 0, dedupKey: "k", reach: step)
+        #expect(fenced.permission == .fenced)
+        #expect(fenced.spent == nil)
+        #expect(try await redis.send("HGET", windowKey, "ml").string == "5")
+        #expect(try await redis.send("PTTL", windowKey).integer ?? 0 > 0)
+        let begun = try await queue.begin(lease, index: 0, dedupKey: "k", reach: step)
+        #expect(begun.permission == .send)
+        #expect(begun.spent == .spent(.userMessage))
+        #expect(try await redis.send("HGET", windowKey, "ml").string == "4")
+    }
+
     @Test func aMessageWithNoReplyStillOpensItsWindow() async throws {
         let appID = WorkerHarness.uniqueAppID()
         let fake = try await ReachTests.fake(appID)
