@@ -91,8 +91,8 @@ struct WeChatController: Sendable {
     private func receivePush(_ request: Request, context: some RemoteAddressRequestContext, account: IngressAccount) async -> Response {
         let start = ContinuousClock.now
         if let refusal = refusalBySource(request, peer: context.remoteAddress) { return refusal }
-        let query = request.uri.queryParameters
-        guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce") else {
+        let query = PushQuery(request.uri)
+        guard let signature = query.signature, let timestamp = query.timestamp, let nonce = query.nonce else {
             metrics.count(.badRequest)
             return Response.plainText(.badRequest, "missing signature, timestamp or nonce\n")
         }
@@ -122,14 +122,14 @@ struct WeChatController: Sendable {
 
         let received = body
         var keySlot = WeChatMessageCrypto.KeySlot.current
-        let encrypted = query.get("encrypt_type")?.lowercased() == "aes"
+        let encrypted = query.encryptType?.lowercased() == "aes"
         if !encrypted, crypto != nil, !settings.acceptPlaintext {
             // Safe mode: the URL signature does not cover the body, so an unencrypted body could be anyone's.
             metrics.count(.plaintextRefused)
             return Response.plainText(.forbidden, "unencrypted push refused: safe mode is on\n")
         }
         if encrypted {
-            guard let messageSignature = query.get("msg_signature") else {
+            guard let messageSignature = query.messageSignature else {
                 metrics.count(.badRequest)
                 return Response.plainText(.badRequest, "missing msg_signature\n")
             }
@@ -196,7 +196,7 @@ struct WeChatController: Sendable {
         let passive = passiveResponder(for: account)
         let path = ReplyPath(mode: passive == nil ? .async : account.account.replyMode)
         let envelope = MessageEnvelope(appID: account.account.appID, receivedAtMilliseconds: receivedAt, message: message, replyPath: path, trace: TraceParent.current)
-        PushSpan.current?.setMessageAttributes(message, dedupKey: envelope.dedupKey, account: account.account.name)
+        if RelayTracing.isActive { PushSpan.current?.setMessageAttributes(message, dedupKey: envelope.dedupKey, account: account.account.name) }
         let (response, inRedis) = await RelayTracing.withSpan(TraceNames.enqueue) { _ in await enqueue(envelope, into: account.queue) }
         guard inRedis, let passive else { return response }
         return await passive.answer(

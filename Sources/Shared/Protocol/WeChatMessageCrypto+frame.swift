@@ -9,8 +9,7 @@ extension WeChatMessageCrypto {
         }
         let plain: [UInt8]
         do {
-            let iv = try AES._CBC.IV(ivBytes: key.iv)
-            plain = Array(try AES._CBC.decrypt(ciphertext, using: SymmetricKey(data: key.bytes), iv: iv, noPadding: true))
+            plain = Array(try AES._CBC.decrypt(ciphertext, using: key.symmetricKey, iv: key.cbcIV, noPadding: true))
         } catch {
             throw .aesFailure
         }

@@ -78,8 +78,7 @@ public struct WeChatMessageCrypto: Sendable {
     /// AES-256-CBC over an already padded frame (a multiple of 16 bytes), no library padding.
     static func seal(_ plain: [UInt8], key: EncodingAESKey) throws(MessageCryptoError) -> [UInt8] {
         do {
-            let iv = try AES._CBC.IV(ivBytes: key.iv)
-            return Array(try AES._CBC.encrypt(plain, using: SymmetricKey(data: key.bytes), iv: iv, noPadding: true))
+            return Array(try AES._CBC.encrypt(plain, using: key.symmetricKey, iv: key.cbcIV, noPadding: true))
         } catch {
             throw .aesFailure
         }

@@ -12,10 +12,14 @@ import Crypto
 public enum WeChatSignature {
     /// Lowercase hex SHA-1 of the sorted, concatenated `parts` (plain byte-wise string sort, not numeric).
     public static func sign(_ parts: [String]) -> String {
-        // Sorting by UTF-8 bytes is what every SDK does (Python/Java/Go string sort on ASCII input).
-        let sorted = parts.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        // Sorting by UTF-8 bytes is what every SDK does (Python/Java/Go string sort on ASCII input). The
+        // parts are hashed in place: no copy of the (up to 1 MiB) `Encrypt` text.
+        var sorted = parts
+        sorted.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var hasher = Insecure.SHA1()
-        for part in sorted { hasher.update(data: part) }
+        for index in sorted.indices {
+            sorted[index].withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
         return hex(hasher.finalize())
     }
 
@@ -44,13 +48,17 @@ public enum WeChatSignature {
 
     /// Lower-case hex of a digest (or any bytes).
     public static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(40)
+        out.reserveCapacity(digest.underestimatedCount * 2)
         for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+            out.append(hexDigit(byte >> 4))
+            out.append(hexDigit(byte & 0x0F))
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The lower-case hex digit of a value 0...15.
+    static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

@@ -1,6 +1,7 @@
 /// Safe parsing of the `<xml>…</xml>` bodies WeChat pushes, into ``XMLField`` values.
 ///
-/// Uses libxml2's streaming `xmlTextReader` (``XMLTreeReader``) after a pre-flight pass that
+/// A body of the common flat shape is read directly (``XMLFastPath``, same fields); any other goes to
+/// libxml2's streaming `xmlTextReader` (``XMLTreeReader``) after a pre-flight pass that
 /// - refuses bodies over ``Limits/maxBytes``,
 /// - refuses any `<!DOCTYPE`/`<!ENTITY`/other declaration outside CDATA and comments, so no external
 ///   entity is ever fetched and no entity is ever expanded (the parser's declaration callbacks abort as a
@@ -28,6 +29,13 @@ public enum WeChatXML {
     /// Parses a body and returns the children of its `<xml>` root, in document order.
     public static func parse(_ bytes: [UInt8], limits: Limits = .default) throws(WeChatXMLError) -> [XMLField] {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(bytes.count) }
+        if let fields = XMLFastPath.parse(bytes, limits: limits) { return fields }
+        return try parseFully(bytes, limits: limits)
+    }
+
+    /// The pre-flight pass and libxml2, for any body (``parse(_:limits:)-([UInt8],_)`` skips them for the
+    /// common shape).
+    static func parseFully(_ bytes: [UInt8], limits: Limits) throws(WeChatXMLError) -> [XMLField] {
         let prepared = try XMLPreflight.prepare(bytes)
         let root = try XMLTreeReader.parse(prepared.bytes, limits: limits)
         guard root.name == "xml" else { throw .unexpectedRoot(root.name) }
