@@ -105,7 +105,10 @@ enum XMLFastPath {
 
         /// The bytes as a string when they are valid UTF-8 without U+FFFE or U+FFFF.
         private static func text(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
-            guard let text = String(validating: slice, as: UTF8.self) else { return nil }
+            // Decoding repairs invalid UTF-8 (U+FFFD), so the bytes were valid exactly when they come back
+            // unchanged (`String(validating:)` takes a slower generic path here).
+            let text = String(decoding: UnsafeBufferPointer(rebasing: slice), as: UTF8.self)
+            guard text.utf8.elementsEqual(slice) else { return nil }
             if slice.contains(0xEF), text.unicodeScalars.contains(where: { $0.value == 0xFFFE || $0.value == 0xFFFF }) { return nil }
             return text
         }
