@@ -91,8 +91,8 @@ struct WeChatController: Sendable {
     private func receivePush(_ request: Request, context: some RemoteAddressRequestContext, account: IngressAccount) async -> Response {
         let start = ContinuousClock.now
         if let refusal = refusalBySource(request, peer: context.remoteAddress) { return refusal }
-        let query = PushQuery(request.uri)
-        guard let signature = query.signature, let timestamp = query.timestamp, let nonce = query.nonce else {
+        let query = request.uri.queryParameters
+        guard let signature = query.get("signature"), let timestamp = query.get("timestamp"), let nonce = query.get("nonce") else {
             metrics.count(.badRequest)
             return Response.plainText(.badRequest, "missing signature, timestamp or nonce\n")
         }
@@ -122,14 +122,14 @@ struct WeChatController: Sendable {
 
         let received = body
         var keySlot = WeChatMessageCrypto.KeySlot.current
-        let encrypted = query.encryptType?.lowercased() == "aes"
+        let encrypted = query.get("encrypt_type")?.lowercased() == "aes"
         if !encrypted, crypto != nil, !settings.acceptPlaintext {
             // Safe mode: the URL signature does not cover the body, so an unencrypted body could be anyone's.
             metrics.count(.plaintextRefused)
             return Response.plainText(.forbidden, "unencrypted push refused: safe mode is on\n")
         }
         if encrypted {
-            guard let messageSignature = query.messageSignature else {
+            guard let messageSignature = query.get("msg_signature") else {
                 metrics.count(.badRequest)
                 return Response.plainText(.badRequest, "missing msg_signature\n")
             }
