@@ -67,24 +67,33 @@ import Glibc
     }
 
     @Test func aSignedURLCannotCarryAnotherBody() async throws {
-        let harness = try await IngressHarness()
-        defer { harness.close() }
-        let query = IngressHarness.signedQuery()
-        let original = IngressHarness.textMessage(id: 5001, content: "the real message")
-        let forged = IngressHarness.textMessage(id: 5002, content: "an injected message")
-        try await harness.components.application().test(.router) { client in
-            for (body, status) in [(original, HTTPResponse.Status.ok), (original, .ok), (forged, .forbidden), (original, .ok)] {
-                try await client.execute(uri: "/wechat?\(query)", method: .post, body: ByteBuffer(string: body)) { response in
-                    #expect(response.status == status)
+        // The check asks Redis with a short deadline and is skipped (and counted) when Redis is slower, by
+        // design (`withRedisDownTheBindingIsSkippedCountedAndTheMessageKept`). On a loaded test machine that
+        // can happen here too; such an attempt proves nothing either way, so it is run again, afresh.
+        for _ in 0..<5 {
+            let harness = try await IngressHarness()
+            defer { harness.close() }
+            let query = IngressHarness.signedQuery()
+            let original = IngressHarness.textMessage(id: 5001, content: "the real message")
+            let forged = IngressHarness.textMessage(id: 5002, content: "an injected message")
+            let statuses = try await harness.components.application().test(.router) { client in
+                var statuses: [HTTPResponse.Status] = []
+                for body in [original, original, forged, original] {
+                    statuses.append(try await client.execute(uri: "/wechat?\(query)", method: .post, body: ByteBuffer(string: body)) { $0.status })
                 }
+                return statuses
             }
+            let metrics = Self.metrics(harness)
+            if !metrics.contains("wechat_ingress_replay_checks_skipped_total 0") { continue }
+            #expect(statuses == [.ok, .ok, .forbidden, .ok])
+            let entries = try await harness.queuedEntries()
+            #expect(entries.count == 1)
+            #expect(entries.first?.envelope?.message["Content"] == "the real message")
+            #expect(metrics.contains(#"wechat_ingress_requests_total{outcome="replay_refused"} 1"#))
+            #expect(metrics.contains(#"wechat_ingress_requests_total{outcome="duplicate"} 2"#))
+            return
         }
-        let entries = try await harness.queuedEntries()
-        #expect(entries.count == 1)
-        #expect(entries.first?.envelope?.message["Content"] == "the real message")
-        let metrics = Self.metrics(harness)
-        #expect(metrics.contains(#"wechat_ingress_requests_total{outcome="replay_refused"} 1"#))
-        #expect(metrics.contains(#"wechat_ingress_requests_total{outcome="duplicate"} 2"#))
+        Issue.record("in 5 attempts Redis never answered every binding check within its deadline")
     }
 
     @Test func withRedisDownTheBindingIsSkippedCountedAndTheMessageKept() async throws {
