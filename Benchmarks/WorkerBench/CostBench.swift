@@ -35,6 +35,7 @@ enum CostBench {
             ("worker (per-user order, leases, markers, allowance)", [:]),
             ("worker, tasks on Swift's pool (`RELAY_TASK_EXECUTOR=swift`)", ["RELAY_TASK_EXECUTOR": "swift"]),
             ("worker, Redis on threads (`RELAY_REDIS_IO=threads`)", ["RELAY_REDIS_IO": "threads"]),
+            ("worker, a 200 ms fairness slice (`WORKER_FAIR_SLICE_MS=200`)", ["WORKER_FAIR_SLICE_MS": "200"]),
         ]
         var bare: [Cost] = []
         var workers: [[Cost]] = variants.map { _ in [] }

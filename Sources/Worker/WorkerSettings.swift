@@ -10,7 +10,7 @@ import Shared
 /// | `WORKER_ACCOUNTS` | none: every configured account; else the names or appids this worker serves (`--account`) |
 /// | `WORKER_WEBHOOK_URL` | none; when set, the webhook handler replaces the rules |
 /// | `WORKER_WEBHOOK_TIMEOUT` | `5s` |
-/// | `WORKER_FAIR_SLICE_MS` | `200`: a slot keeps its user for the next message while others are due until its lease of the user is this old (`0`: only while nobody else is due) |
+/// | `WORKER_FAIR_SLICE_MS` | `0`: a slot keeps its user for the next message while others are due until its lease of the user is this old (`0`: only while nobody else is due) |
 /// | `WORKER_CLAIM_IDLE` | `30s`: a user's lease; a worker silent this long loses its users to others |
 /// | `WORKER_RETRY_FOR` | `10m`: transient failures are retried this long after a message's first failure (at most 48 h) |
 /// | `WORKER_MAX_ATTEMPTS` | `0`: no count limit; else at most this many attempts per message |
@@ -79,7 +79,7 @@ struct WorkerSettings: Sendable {
         }
         webhookTimeout = try Self.duration(reader, "WORKER_WEBHOOK_TIMEOUT", default: .seconds(5))
         claimIdle = try Self.duration(reader, "WORKER_CLAIM_IDLE", default: .seconds(30), minimum: .milliseconds(100))
-        fairSlice = .milliseconds(try reader.integer("WORKER_FAIR_SLICE_MS", default: 200, in: 0...600_000))
+        fairSlice = .milliseconds(try reader.integer("WORKER_FAIR_SLICE_MS", default: 0, in: 0...600_000))
         maximumAttempts = try reader.integer("WORKER_MAX_ATTEMPTS", default: 0, in: 0...10_000)
         retryBase = try Self.duration(reader, "WORKER_RETRY_BASE", default: .seconds(1))
         retryMaximum = try Self.duration(reader, "WORKER_RETRY_MAX", default: .seconds(300))

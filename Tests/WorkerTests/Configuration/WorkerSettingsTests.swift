@@ -28,10 +28,10 @@ import Testing
         }
     }
 
-    /// `WORKER_FAIR_SLICE_MS`: 200 ms unless set, `0` for strict turns; a bad value is one line naming the
+    /// `WORKER_FAIR_SLICE_MS`: strict turns (0) unless set; a bad value is one line naming the
     /// variable and what it got.
     @Test func theFairnessSliceIsWholeMilliseconds() throws {
-        #expect(try WorkerSettings(environment: [:]).fairSlice == .milliseconds(200))
+        #expect(try WorkerSettings(environment: [:]).fairSlice == .zero)
         #expect(try WorkerSettings(environment: ["WORKER_FAIR_SLICE_MS": "0"]).fairSlice == .zero)
         #expect(try WorkerSettings(environment: ["WORKER_FAIR_SLICE_MS": "250"]).fairSlice == .milliseconds(250))
         for bad in ["20ms", "-1", "fast", "600001"] {
