@@ -68,10 +68,11 @@ import Testing
     @Test func agreesOnRandomDocuments() {
         var generator = SeededGenerator(state: 17)
         let names = ["A", "Content", "_x1", "MsgId", "B"]
-        let content: [[UInt8]] = [
-            "hi", " ", "\t", "\n", "\r", "\r\n", "&", "&amp;", "&#65;", ">", "<", "]]", "]", "]]>", "中文", "👋", "\u{1}", "\u{7F}", "\u{85}",
-            "\u{FFFD}", "\u{FFFE}", "\u{FFFF}", "\u{10FF01}", "<![CDATA[", "'\"", "<B/>",
-        ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xF4, 0x8F, 0xBC, 0x81]]
+        let content: [[UInt8]] =
+            [
+                "hi", " ", "\t", "\n", "\r", "\r\n", "&", "&amp;", "&#65;", ">", "<", "]]", "]", "]]>", "中文", "👋", "\u{1}", "\u{7F}", "\u{85}",
+                "\u{FFFD}", "\u{FFFE}", "\u{FFFF}", "\u{10FF01}", "<![CDATA[", "'\"", "<B/>",
+            ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xF4, 0x8F, 0xBC, 0x81]]
         func pick<T>(_ options: [T]) -> T { options[Int(generator.next() % UInt64(options.count))] }
         var taken = 0
         for _ in 0..<4000 {
