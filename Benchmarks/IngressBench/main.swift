@@ -33,13 +33,13 @@ struct IngressBench {
         case "bare-body" where arguments.count == 3:
             try await serveBare(port: arguments[2]) { request in _ = try await request.body.collect(upTo: 64 * 1024) }
         case "bare-redis" where arguments.count == 4:
-            let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[3])))
+            let redis = try redisClient(arguments[3])
             try await serveBare(port: arguments[2]) { request in
                 _ = try await request.body.collect(upTo: 64 * 1024)
                 try await redis.send("PING")
             }
         case "bare-durable" where arguments.count == 4 || arguments.count == 5:
-            let redis = RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: arguments[3])))
+            let redis = try redisClient(arguments[3])
             let stream = arguments.count == 5 ? RedisArgument(arguments[4]) : nil
             try await serveBare(port: arguments[2]) { request in
                 let body = RedisArgument(bytes: Array(try await request.body.collect(upTo: 64 * 1024).readableBytesView))
@@ -91,6 +91,11 @@ func serveBare(port: String, work: @escaping @Sendable (Request) async throws ->
     }
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: Int(port) ?? 8099)))
     try await app.runService()
+}
+
+/// The services' Redis client for `url`, as the bare servers use it.
+func redisClient(_ url: String) throws -> RedisClient {
+    RedisClient(configuration: RedisClientConfiguration(url: try RedisURL(parsing: url)))
 }
 
 /// Writes bytes to standard output with write(2), which needs no shared C `FILE*`.

@@ -152,7 +152,14 @@ struct LeaseQueue: Sendable {
     ) async throws(RedisError) -> Completion {
         let sentKey = sentMarker.map { keys.sent($0.dedupKey, index: $0.index) } ?? ""
         let asked = ContinuousClock.now
-        let goingOn: LeaseStep.GoingOn = !keepGoing ? .stop : asked - lease.grantedAt < fairSlice ? .keep : .fair
+        let goingOn: LeaseStep.GoingOn
+        if !keepGoing {
+            goingOn = .stop
+        } else if asked - lease.grantedAt < fairSlice {
+            goingOn = .keep
+        } else {
+            goingOn = .fair
+        }
         let reply: RESPValue
         if let deadLetter {
             var arguments: [RedisArgument] = [
